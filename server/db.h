@@ -1,0 +1,69 @@
+// server/db.h — keyspace operations: the layer between commands and the databases.
+//
+// Every command reads and writes keys through these functions, never through Db's tables
+// directly, so lazy expiry, hit/miss statistics, LRU updates, WATCH invalidation and
+// keyspace notifications happen in one place. RDB loading, scripting and unit tests use the
+// same functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "server/server.h"
+
+namespace osprey {
+
+// Lookups. Both expire the key lazily first. The read variant counts keyspace hits/misses
+// and updates the key's access time.
+Object* lookupKeyRead(Db& db, std::string_view key);
+Object* lookupKeyWrite(Db& db, std::string_view key);
+// Lookup without side effects (no expiry deletion, no stats): TYPE-free probes, SCAN.
+Object* lookupKeyPeek(Db& db, std::string_view key);
+
+// Typed lookups for handlers: nullptr with *wrongtype=false when missing; nullptr with
+// WRONGTYPE already replied (and *wrongtype=true) when the type differs.
+Object* lookupReadOfType(Client& c, std::string_view key, ObjType type, bool* wrongtype);
+Object* lookupWriteOfType(Client& c, std::string_view key, ObjType type, bool* wrongtype);
+
+// Adds a key that must not exist. Returns the stored object.
+Object* dbAdd(Db& db, std::string_view key, Object&& val);
+// Stores val under key (adding or overwriting). keep_ttl keeps an existing expiry;
+// otherwise any expiry is removed. Signals the modification (WATCH).
+Object* setKey(Client* c, Db& db, std::string_view key, Object&& val, bool keep_ttl = false);
+// Deletes a key and its expiry. Returns false when it did not exist.
+bool dbDelete(Db& db, std::string_view key);
+bool dbExists(Db& db, std::string_view key);  // without expiring or counting
+
+// Expiry: absolute unix time in ms, -1 = none.
+long long getExpire(Db& db, std::string_view key);
+void setExpire(Db& db, std::string_view key, long long when_ms);
+bool removeExpire(Db& db, std::string_view key);
+bool keyIsExpired(Db& db, std::string_view key);
+// Deletes key if it is logically expired (propagating a DEL as Redis does). True if gone.
+bool expireIfNeeded(Db& db, std::string_view key);
+// One active-expiry cycle over all dbs (serverCron); `fast` = the short cycle.
+void activeExpireCycle(bool fast);
+
+// WATCH bookkeeping and modification signals.
+void signalModifiedKey(Client* c, Db& db, std::string_view key);
+void touchWatchedKey(Db& db, std::string_view key);
+// FLUSHDB/FLUSHALL/SWAPDB: mark watchers of keys that exist in `db` (or in `other`).
+void touchAllWatchedKeysInDb(Db& db, Db* other);
+void unwatchAllKeys(Client& c);
+
+// Keyspace notifications (notify-keyspace-events), published on __keyspace@N__ /
+// __keyevent@N__ channels.
+void notifyKeyspaceEvent(int type, std::string_view event, std::string_view key, int dbid);
+
+// Empties one database (dbnum) or all (-1). Returns the number of keys removed.
+long long emptyData(int dbnum);
+// Keys in all databases.
+long long totalKeys();
+
+// Pub/Sub delivery (networking of subscribers lives in cmd_pubsub.cpp). Returns receivers.
+long long pubsubPublishMessage(std::string_view channel, std::string_view message);
+
+// The LRU clock used for OBJECT IDLETIME (seconds resolution, as Redis's default).
+uint32_t lruClock();
+
+}  // namespace osprey

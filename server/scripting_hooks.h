@@ -1,0 +1,13 @@
+// server/scripting_hooks.h — what the core needs to know about a running script.
+//
+// The dispatcher refuses non-allow-busy commands while a script has run past
+// busy-reply-threshold. The scripting engine (scripting issue) provides these; until it
+// exists, no script ever runs and both answer false.
+#pragma once
+
+namespace osprey {
+
+bool scriptIsTimedOut();  // a script is running past busy-reply-threshold
+bool scriptIsEval();      // the running script is EVAL (else a FUNCTION)
+
+}  // namespace osprey

@@ -1,0 +1,45 @@
+// tests/unit/harness.cpp — the in-process command runner (see harness.h).
+#include "tests/unit/harness.h"
+
+#include "common/config.h"
+#include "server/db.h"
+#include "server/networking.h"
+
+namespace osprey::test {
+
+TestServer::TestServer() {
+  configResetToDefaults();
+  updateCachedTime();
+  if (!server.loop) server.loop = uv_default_loop();
+  server.dbs.clear();
+  server.dbs.resize(static_cast<size_t>(cfg().databases));
+  for (size_t i = 0; i < server.dbs.size(); i++) server.dbs[i].id = static_cast<int>(i);
+  if (server.commands.count() == 0) server.commands.build();
+  server.dirty = 0;
+}
+
+TestServer::~TestServer() {
+  for (Client* c : clients_) freeClient(c);
+  freeClientsInAsyncQueue();
+  emptyData(-1);
+}
+
+Client& TestServer::client(size_t i) {
+  while (clients_.size() <= i) clients_.push_back(createFakeClient());
+  return *clients_[i];
+}
+
+std::string TestServer::runAs(size_t i, std::vector<std::string> argv) {
+  Client& c = client(i);
+  c.argv = std::move(argv);
+  updateCachedTime();
+  processCommand(c);
+  applyReplyMode(c);
+  std::string out = c.out.str();
+  c.out.clear();
+  return out;
+}
+
+std::string TestServer::run(std::vector<std::string> argv) { return runAs(0, std::move(argv)); }
+
+}  // namespace osprey::test
