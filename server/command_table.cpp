@@ -125,7 +125,8 @@ void CommandTable::build() {
   commands_.clear();
   index_.clear();
   for (auto family : {connectionCommands, stringCommands, keyCommands, listCommands,
-                      pubsubCommands, multiCommands, serverCommands, introspectionCommands}) {
+                      pubsubCommands, multiCommands, serverCommands, introspectionCommands,
+                      scriptingCommands}) {
     CommandRows rows = family();
     for (size_t i = 0; i < rows.count; i++) addRow(rows.rows[i]);
   }
@@ -189,11 +190,11 @@ static void replyKeySpecs(ReplyBuilder& r, const Command& cmd) {
   if (cmd.has(CMD_WRITE)) {
     r.setLen(2);
     r.status("RW");
-    r.status("UPDATE");
+    r.status("update");
   } else {
     r.setLen(2);
     r.status("RO");
-    r.status("ACCESS");
+    r.status("access");
   }
   r.bulk("begin_search");
   r.mapLen(2);
@@ -366,7 +367,7 @@ static void getkeysCommon(Client& c, bool with_flags) {
       c.r().bulk(argv[static_cast<size_t>(k)]);
       c.r().setLen(2);
       c.r().status(cmd->has(CMD_WRITE) ? "RW" : "RO");
-      c.r().status(cmd->has(CMD_WRITE) ? "UPDATE" : "ACCESS");
+      c.r().status(cmd->has(CMD_WRITE) ? "update" : "access");
     } else {
       c.r().bulk(argv[static_cast<size_t>(k)]);
     }

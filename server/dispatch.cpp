@@ -23,6 +23,17 @@ namespace osprey {
 void rejectCommand(Client& c, std::string_view errtext) {
   if (c.in_multi) c.dirty_exec = true;
   if (c.cmd) c.cmd->rejected_calls++;
+  if (c.cmd && c.cmd->fullname == "exec") {
+    // A rejected EXEC discards the transaction and says why, as Redis's execCommandAbort.
+    c.mstate.clear();
+    c.mstate_flags = 0;
+    c.in_multi = c.dirty_cas = c.dirty_exec = false;
+    unwatchAllKeys(c);
+    std::string e = "EXECABORT Transaction discarded because of: ";
+    e.append(errtext);
+    c.r().error(e);
+    return;
+  }
   c.r().error(errtext);
 }
 

@@ -1,8 +1,7 @@
 // server/scripting_hooks.h — what the core needs to know about a running script.
 //
 // The dispatcher refuses non-allow-busy commands while a script has run past
-// busy-reply-threshold. The scripting engine (scripting issue) provides these; until it
-// exists, no script ever runs and both answer false.
+// busy-reply-threshold. Implemented in scripting.cpp.
 #pragma once
 
 namespace osprey {

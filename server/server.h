@@ -124,6 +124,11 @@ CommandRows pubsubCommands();
 CommandRows multiCommands();
 CommandRows serverCommands();
 CommandRows introspectionCommands();
+CommandRows scriptingCommands();
+// Script cache figures for INFO memory (eval.cpp).
+size_t evalCachedScripts();
+size_t evalScriptsBytes();
+size_t evalLuaMemory();
 
 // ==== Databases ==============================================================
 
@@ -138,6 +143,24 @@ struct Db {
 };
 
 // ==== Clients ================================================================
+
+// Hash for maps keyed by std::string that are searched with a string_view (no temporary).
+struct StringViewHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// Pub/Sub bookkeeping. The server maps each channel (or pattern) to its subscribers; each
+// client maps its subscriptions to where it sits in that list, so unsubscribing is O(1),
+// and to a sequence number, so UNSUBSCRIBE without arguments goes in subscription order.
+using SubscriberMap =
+    std::unordered_map<std::string, std::list<Client*>, StringViewHash, std::equal_to<>>;
+struct Subscription {
+  uint64_t seq = 0;
+  std::list<Client*>::iterator pos;
+};
+using SubscriptionMap =
+    std::unordered_map<std::string, Subscription, StringViewHash, std::equal_to<>>;
 
 struct QueuedCommand {
   Command* cmd;
@@ -183,6 +206,7 @@ struct Client {
   bool close_after_reply = false;  // QUIT, protocol errors: close once the reply is out
   bool close_asap = false;
   bool fake = false;            // no socket (scripts, tests)
+  bool is_master = false;       // the link to our master (replication issue)
   bool monitor = false;
   bool in_multi = false;
   bool dirty_cas = false;   // a WATCHed key changed
@@ -191,10 +215,13 @@ struct Client {
   uint64_t mstate_flags = 0;  // union of the queued commands' flags
   std::vector<std::pair<int, std::string>> watched;  // (db id, key)
 
-  // Pub/Sub (subscription order kept for UNSUBSCRIBE without arguments).
-  std::vector<std::string> channels;
-  std::vector<std::string> patterns;
-  bool pubsub() const { return !channels.empty() || !patterns.empty(); }
+  // Pub/Sub subscriptions (see cmd_pubsub.cpp). Shard channels (SSUBSCRIBE) are counted
+  // apart from channels and patterns, as Redis does.
+  SubscriptionMap channels;
+  SubscriptionMap patterns;
+  SubscriptionMap shard_channels;
+  uint64_t subscription_seq = 0;  // orders subscriptions for UNSUBSCRIBE without arguments
+  bool pubsub() const { return !channels.empty() || !patterns.empty() || !shard_channels.empty(); }
 
   // Pause: a command waiting for CLIENT UNPAUSE (argv kept, input not read meanwhile).
   bool postponed = false;
@@ -250,9 +277,10 @@ struct Server {
   Client* current_client = nullptr;  // the client whose command runs now
   std::vector<Client*> close_queue;
 
-  // Pub/Sub.
-  std::unordered_map<std::string, std::list<Client*>> pubsub_channels;
-  std::unordered_map<std::string, std::list<Client*>> pubsub_patterns;
+  // Pub/Sub: channel (pattern) -> its subscribers, in subscription order.
+  SubscriberMap pubsub_channels;
+  SubscriberMap pubsub_patterns;
+  SubscriberMap pubsub_shard_channels;
 
   // Client pause.
   long long pause_end_ms = 0;

@@ -1,0 +1,817 @@
+// server/script_lua.cpp — the Lua bridge (see script_lua.h).
+//
+// Sandbox: the real globals table is hidden behind an empty proxy installed as the globals
+// of every script, with __index = the real table (so reads cost one extra table probe,
+// handled inside the VM) and __newindex raising "Attempt to modify a readonly table". The
+// real table's own __index raises "Script attempted to access nonexistent global variable".
+// Library tables (redis, string, math, table, cjson, bit, struct, cmsgpack, coroutine) are
+// proxied the same way, and rawset/setmetatable refuse protected tables, so no script can
+// leave state behind for the next one. (Redis patches its Lua VM for read-only tables;
+// Debian's stock Lua 5.1 cannot, hence proxies. One visible difference: pairs() over a
+// protected table iterates nothing.)
+#include "server/script_lua.h"
+
+extern "C" {
+#include <lua5.1/lua-bitop.h>
+#include <lua5.1/lua-cjson.h>
+}
+
+#include <cmath>
+#include <cstring>
+
+#include "common/config.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "server/lua_libs.h"
+#include "server/scripting.h"
+
+namespace osprey {
+
+static const char* kReadonlyKey = "osprey.readonly";  // registry: weak set of proxies
+static const char* kEngineKey = "osprey.engine";
+
+// ---- PRNG (math.random) ------------------------------------------------------
+
+// The state Redis's rand48 starts from at boot; it is never reseeded between scripts
+// (only math.randomseed does), so sequences continue across scripts as on Redis 7.0.
+static uint64_t g_rand48 = 0x1234ABCD330EULL;
+
+void scriptRandomSeed(int32_t seed) {
+  g_rand48 = (static_cast<uint64_t>(static_cast<uint32_t>(seed)) << 16) | 0x330E;
+}
+
+static int32_t rand48() {
+  g_rand48 = (0x5DEECE66DULL * g_rand48 + 0xB) & ((1ULL << 48) - 1);
+  return static_cast<int32_t>(g_rand48 >> 17);
+}
+
+static int luaMathRandom(lua_State* L) {
+  const int32_t kMax = INT32_MAX;
+  lua_Number r = static_cast<lua_Number>(rand48() % kMax) / static_cast<lua_Number>(kMax);
+  switch (lua_gettop(L)) {
+    case 0:
+      lua_pushnumber(L, r);
+      break;
+    case 1: {
+      int u = luaL_checkint(L, 1);
+      luaL_argcheck(L, 1 <= u, 1, "interval is empty");
+      lua_pushnumber(L, floor(r * u) + 1);
+      break;
+    }
+    case 2: {
+      int l = luaL_checkint(L, 1);
+      int u = luaL_checkint(L, 2);
+      luaL_argcheck(L, l <= u, 2, "interval is empty");
+      lua_pushnumber(L, floor(r * (u - l + 1)) + l);
+      break;
+    }
+    default:
+      return luaL_error(L, "wrong number of arguments");
+  }
+  return 1;
+}
+
+static int luaMathRandomseed(lua_State* L) {
+  scriptRandomSeed(luaL_checkint(L, 1));
+  return 0;
+}
+
+// ---- Read-only protection ------------------------------------------------------
+
+static bool isProtected(lua_State* L, int idx) {
+  if (!lua_istable(L, idx)) return false;
+  idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
+  lua_getfield(L, LUA_REGISTRYINDEX, kReadonlyKey);
+  lua_pushvalue(L, idx);
+  lua_rawget(L, -2);
+  bool prot = lua_toboolean(L, -1);
+  lua_pop(L, 2);
+  return prot;
+}
+
+static int readonlyNewindex(lua_State* L) {
+  return luaL_error(L, "Attempt to modify a readonly table");
+}
+
+static int nonexistentGlobal(lua_State* L) {
+  const char* name = lua_tostring(L, 2);
+  return luaL_error(L, "Script attempted to access nonexistent global variable '%s'",
+                    name ? name : "?");
+}
+
+static int plainError(lua_State* L, const char* msg) {
+  lua_pushstring(L, msg);
+  return lua_error(L);
+}
+
+static int safeRawset(lua_State* L) {
+  if (isProtected(L, 1)) return plainError(L, "Attempt to modify a readonly table");
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_checkany(L, 2);
+  luaL_checkany(L, 3);
+  lua_settop(L, 3);
+  lua_rawset(L, 1);
+  return 1;
+}
+
+static int safeSetmetatable(lua_State* L) {
+  if (isProtected(L, 1)) return plainError(L, "Attempt to modify a readonly table");
+  int t = lua_type(L, 2);
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_argcheck(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table expected");
+  if (luaL_getmetafield(L, 1, "__metatable")) luaL_error(L, "cannot change a protected metatable");
+  lua_settop(L, 2);
+  lua_setmetatable(L, 1);
+  return 1;
+}
+
+void luaPushReadonlyProxy(lua_State* L, int idx) {
+  idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
+  lua_newtable(L);  // proxy
+  lua_newtable(L);  // its metatable
+  lua_pushvalue(L, idx);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, readonlyNewindex);
+  lua_setfield(L, -2, "__newindex");
+  // getmetatable(proxy) gives a protected table too, so it cannot be edited.
+  lua_newtable(L);
+  lua_newtable(L);
+  lua_pushcfunction(L, readonlyNewindex);
+  lua_setfield(L, -2, "__newindex");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_setmetatable(L, -2);
+  lua_getfield(L, LUA_REGISTRYINDEX, kReadonlyKey);
+  lua_pushvalue(L, -2);
+  lua_pushboolean(L, 1);
+  lua_rawset(L, -3);
+  lua_pop(L, 1);
+  lua_setfield(L, -2, "__metatable");
+  lua_setmetatable(L, -2);
+  lua_getfield(L, LUA_REGISTRYINDEX, kReadonlyKey);
+  lua_pushvalue(L, -2);
+  lua_pushboolean(L, 1);
+  lua_rawset(L, -3);
+  lua_pop(L, 1);
+}
+
+// ---- Reply -> Lua ------------------------------------------------------------------
+
+void LuaEngine::pushReply(lua_State* L, const ReplyValue& v, int resp) {
+  using K = ReplyValue::Kind;
+  luaL_checkstack(L, 4, "reply too deep");
+  switch (v.kind) {
+    case K::Status:
+      lua_newtable(L);
+      lua_pushlstring(L, v.str.data(), v.str.size());
+      lua_setfield(L, -2, "ok");
+      return;
+    case K::Error:
+      lua_newtable(L);
+      lua_pushlstring(L, v.str.data(), v.str.size());
+      lua_setfield(L, -2, "err");
+      return;
+    case K::Integer:
+      lua_pushnumber(L, static_cast<lua_Number>(v.integer));
+      return;
+    case K::Bulk:
+      lua_pushlstring(L, v.str.data(), v.str.size());
+      return;
+    case K::Null:
+    case K::NullArray:
+      if (resp == 2)
+        lua_pushboolean(L, 0);
+      else
+        lua_pushnil(L);
+      return;
+    case K::Bool:
+      if (resp == 2)
+        lua_pushnumber(L, v.integer ? 1 : 0);
+      else
+        lua_pushboolean(L, v.integer != 0);
+      return;
+    case K::Double:
+      if (resp == 2) {
+        std::string s = d2string(v.dbl);
+        lua_pushlstring(L, s.data(), s.size());
+      } else {
+        lua_newtable(L);
+        lua_pushnumber(L, v.dbl);
+        lua_setfield(L, -2, "double");
+      }
+      return;
+    case K::BigNumber:
+      if (resp == 2) {
+        lua_pushlstring(L, v.str.data(), v.str.size());
+      } else {
+        lua_newtable(L);
+        lua_pushlstring(L, v.str.data(), v.str.size());
+        lua_setfield(L, -2, "big_number");
+      }
+      return;
+    case K::Verbatim:
+      if (resp == 2) {
+        lua_pushlstring(L, v.str.data(), v.str.size());
+      } else {
+        lua_newtable(L);
+        lua_newtable(L);
+        lua_pushlstring(L, v.ext.data(), v.ext.size());
+        lua_setfield(L, -2, "format");
+        lua_pushlstring(L, v.str.data(), v.str.size());
+        lua_setfield(L, -2, "string");
+        lua_setfield(L, -2, "verbatim_string");
+      }
+      return;
+    case K::Map:
+      if (resp == 3) {
+        lua_newtable(L);
+        lua_newtable(L);
+        for (size_t i = 0; i + 1 < v.elements.size(); i += 2) {
+          pushReply(L, v.elements[i], resp);
+          pushReply(L, v.elements[i + 1], resp);
+          lua_settable(L, -3);
+        }
+        lua_setfield(L, -2, "map");
+        return;
+      }
+      [[fallthrough]];
+    case K::Set:
+      if (v.kind == K::Set && resp == 3) {
+        lua_newtable(L);
+        lua_newtable(L);
+        for (const auto& e : v.elements) {
+          pushReply(L, e, resp);
+          lua_pushboolean(L, 1);
+          lua_settable(L, -3);
+        }
+        lua_setfield(L, -2, "set");
+        return;
+      }
+      [[fallthrough]];
+    case K::Array:
+    case K::Push: {
+      lua_createtable(L, static_cast<int>(v.elements.size()), 0);
+      int j = 1;
+      for (const auto& e : v.elements) {
+        pushReply(L, e, resp);
+        lua_rawseti(L, -2, j++);
+      }
+      return;
+    }
+  }
+}
+
+// ---- Lua -> reply ------------------------------------------------------------------
+
+// Reads t[field] as a string if present (leaves the stack as it was).
+static bool tableStringField(lua_State* L, int idx, const char* field, std::string* out) {
+  lua_getfield(L, idx, field);
+  bool ok = lua_type(L, -1) == LUA_TSTRING;
+  if (ok) {
+    size_t len;
+    const char* s = lua_tolstring(L, -1, &len);
+    out->assign(s, len);
+  }
+  lua_pop(L, 1);
+  return ok;
+}
+
+static std::string noNewlines(std::string s) {
+  for (char& c : s)
+    if (c == '\r' || c == '\n') c = ' ';
+  return s;
+}
+
+void LuaEngine::replyFromLua(lua_State* L, int idx, ReplyBuilder& out, int script_resp, int depth) {
+  idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
+  if (depth > 1000 || !lua_checkstack(L, 4)) {
+    out.error("ERR reached lua stack limit");
+    return;
+  }
+  switch (lua_type(L, idx)) {
+    case LUA_TSTRING: {
+      size_t len;
+      const char* s = lua_tolstring(L, idx, &len);
+      out.bulk(std::string_view(s, len));
+      return;
+    }
+    case LUA_TBOOLEAN:
+      if (script_resp == 2) {
+        if (lua_toboolean(L, idx))
+          out.integer(1);
+        else
+          out.null();
+      } else {
+        out.boolean(lua_toboolean(L, idx));
+      }
+      return;
+    case LUA_TNUMBER:
+      out.integer(static_cast<long long>(lua_tonumber(L, idx)));
+      return;
+    case LUA_TTABLE: {
+      std::string s;
+      if (tableStringField(L, idx, "err", &s)) {
+        out.error(noNewlines(s));
+        return;
+      }
+      if (tableStringField(L, idx, "ok", &s)) {
+        out.status(noNewlines(s));
+        return;
+      }
+      lua_getfield(L, idx, "double");
+      if (lua_type(L, -1) == LUA_TNUMBER) {
+        double d = lua_tonumber(L, -1);
+        lua_pop(L, 1);
+        out.doubleValue(d);
+        return;
+      }
+      lua_pop(L, 1);
+      if (tableStringField(L, idx, "big_number", &s)) {
+        out.bigNumber(noNewlines(s));
+        return;
+      }
+      lua_getfield(L, idx, "map");
+      if (lua_type(L, -1) == LUA_TTABLE) {
+        int t = lua_gettop(L);
+        Deferred d = out.deferLen();
+        size_t n = 0;
+        lua_pushnil(L);
+        while (lua_next(L, t)) {
+          replyFromLua(L, -2, out, script_resp, depth + 1);
+          replyFromLua(L, -1, out, script_resp, depth + 1);
+          lua_pop(L, 1);
+          n++;
+        }
+        out.setDeferredMapLen(d, n);
+        lua_pop(L, 1);
+        return;
+      }
+      lua_pop(L, 1);
+      lua_getfield(L, idx, "set");
+      if (lua_type(L, -1) == LUA_TTABLE) {
+        int t = lua_gettop(L);
+        Deferred d = out.deferLen();
+        size_t n = 0;
+        lua_pushnil(L);
+        while (lua_next(L, t)) {
+          replyFromLua(L, -2, out, script_resp, depth + 1);
+          lua_pop(L, 1);
+          n++;
+        }
+        out.setDeferredSetLen(d, n);
+        lua_pop(L, 1);
+        return;
+      }
+      lua_pop(L, 1);
+      lua_getfield(L, idx, "verbatim_string");
+      if (lua_type(L, -1) == LUA_TTABLE) {
+        int t = lua_gettop(L);
+        std::string fmt, str;
+        if (tableStringField(L, t, "format", &fmt) && tableStringField(L, t, "string", &str)) {
+          lua_pop(L, 1);
+          out.verbatim(str, fmt);
+          return;
+        }
+      }
+      lua_pop(L, 1);
+      // An array: elements 1..n up to the first nil.
+      Deferred d = out.deferLen();
+      size_t n = 0;
+      for (int j = 1;; j++) {
+        lua_rawgeti(L, idx, j);
+        if (lua_isnil(L, -1)) {
+          lua_pop(L, 1);
+          break;
+        }
+        replyFromLua(L, -1, out, script_resp, depth + 1);
+        lua_pop(L, 1);
+        n++;
+      }
+      out.setDeferredArrayLen(d, n);
+      return;
+    }
+    default:
+      out.null();
+      return;
+  }
+}
+
+// ---- The redis.* API ----------------------------------------------------------------
+
+// Pushes {err=msg} (the form redis.pcall returns and redis.call raises).
+static void pushErrorTable(lua_State* L, std::string_view msg) {
+  lua_newtable(L);
+  lua_pushlstring(L, msg.data(), msg.size());
+  lua_setfield(L, -2, "err");
+}
+
+static int raiseErrorTable(lua_State* L, std::string_view msg) {
+  pushErrorTable(L, msg);
+  return lua_error(L);
+}
+
+static int redisGenericCommand(lua_State* L, bool raise) {
+  int argc = lua_gettop(L);
+  ScriptRun* run = currentScript();
+  if (!run) return luaL_error(L, "redis.call/pcall can only be called inside a script invocation");
+  if (argc == 0) {
+    if (raise) return raiseErrorTable(L, "ERR Please specify at least one argument for this redis lib call");
+    pushErrorTable(L, "ERR Please specify at least one argument for this redis lib call");
+    return 1;
+  }
+  std::vector<std::string> argv;
+  argv.reserve(static_cast<size_t>(argc));
+  for (int j = 1; j <= argc; j++) {
+    int t = lua_type(L, j);
+    if (t == LUA_TNUMBER) {
+      char buf[64];
+      int len = snprintf(buf, sizeof buf, "%.17g", static_cast<double>(lua_tonumber(L, j)));
+      argv.emplace_back(buf, static_cast<size_t>(len));
+    } else if (t == LUA_TSTRING) {
+      size_t len;
+      const char* s = lua_tolstring(L, j, &len);
+      argv.emplace_back(s, len);
+    } else {
+      const char* msg = "ERR Lua redis lib command arguments must be strings or integers";
+      if (raise) return raiseErrorTable(L, msg);
+      pushErrorTable(L, msg);
+      return 1;
+    }
+  }
+  ReplyCapture out(run->fake->resp);
+  scriptCall(argv, out);
+  if (out.replies().empty()) {
+    lua_pushnil(L);
+    return 1;
+  }
+  const ReplyValue& v = out.replies().front();
+  if (v.kind == ReplyValue::Kind::Error && raise) return raiseErrorTable(L, v.str);
+  LuaEngine::pushReply(L, v, run->fake->resp);
+  return 1;
+}
+
+static int luaRedisCall(lua_State* L) { return redisGenericCommand(L, true); }
+static int luaRedisPcall(lua_State* L) { return redisGenericCommand(L, false); }
+
+static int luaRedisSha1hex(lua_State* L) {
+  if (lua_gettop(L) != 1) return luaL_error(L, "wrong number of arguments");
+  size_t len;
+  const char* s = lua_tolstring(L, 1, &len);
+  std::string h = sha1hex(std::string_view(s ? s : "", s ? len : 0));
+  lua_pushlstring(L, h.data(), h.size());
+  return 1;
+}
+
+static int luaRedisErrorReply(lua_State* L) {
+  if (lua_gettop(L) != 1 || lua_type(L, -1) != LUA_TSTRING) {
+    pushErrorTable(L, "ERR wrong number or type of arguments");
+    return 1;
+  }
+  size_t len;
+  const char* s = lua_tolstring(L, 1, &len);
+  std::string_view msg(s, len);
+  if (!msg.empty() && msg[0] == '-') msg.remove_prefix(1);
+  pushErrorTable(L, msg);
+  return 1;
+}
+
+static int luaRedisStatusReply(lua_State* L) {
+  if (lua_gettop(L) != 1 || lua_type(L, -1) != LUA_TSTRING) {
+    pushErrorTable(L, "ERR wrong number or type of arguments");
+    return 1;
+  }
+  lua_newtable(L);
+  lua_pushvalue(L, 1);
+  lua_setfield(L, -2, "ok");
+  return 1;
+}
+
+static int luaRedisLog(lua_State* L) {
+  int argc = lua_gettop(L);
+  if (argc < 2) return luaL_error(L, "redis.log() requires two arguments or more.");
+  if (!lua_isnumber(L, 1)) return luaL_error(L, "First argument must be a number (log level).");
+  int level = static_cast<int>(lua_tonumber(L, 1));
+  if (level < 0 || level > 3) return luaL_error(L, "Invalid debug level.");
+  if (static_cast<int>(logLevel()) > level) return 0;
+  std::string msg;
+  for (int j = 2; j <= argc; j++) {
+    size_t len;
+    const char* s = lua_tolstring(L, j, &len);
+    if (!s) continue;
+    if (j != 2) msg += ' ';
+    msg.append(s, len);
+  }
+  logRaw(static_cast<LogLevel>(level), msg);
+  return 0;
+}
+
+static int luaRedisSetresp(lua_State* L) {
+  ScriptRun* run = currentScript();
+  if (lua_gettop(L) != 1) return luaL_error(L, "redis.setresp() requires one argument.");
+  int resp = static_cast<int>(lua_tonumber(L, 1));
+  if (resp != 2 && resp != 3) return luaL_error(L, "RESP version must be 2 or 3.");
+  if (run) run->fake->resp = resp;
+  return 0;
+}
+
+static int luaRedisSetRepl(lua_State* L) {
+  ScriptRun* run = currentScript();
+  if (!run) return luaL_error(L, "redis.set_repl can only be called inside a script invocation");
+  if (lua_gettop(L) != 1) return luaL_error(L, "redis.set_repl() requires one argument.");
+  int flags = static_cast<int>(lua_tonumber(L, 1));
+  if ((flags & ~SCRIPT_REPL_ALL) != 0)
+    return luaL_error(L, "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
+  run->repl = flags;
+  return 0;
+}
+
+static int luaRedisReplicateCommands(lua_State* L) {
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+static int luaRedisBreakpoint(lua_State* L) {
+  lua_pushboolean(L, 0);  // no debugging session (LDB) is active
+  return 1;
+}
+
+static int luaRedisDebug(lua_State*) { return 0; }
+
+static int luaRedisAclCheckCmd(lua_State* L) {
+  int argc = lua_gettop(L);
+  if (argc < 1) return luaL_error(L, "Please specify at least one argument for this redis lib call");
+  std::vector<std::string> argv;
+  for (int j = 1; j <= argc; j++) {
+    size_t len;
+    const char* s = lua_tolstring(L, j, &len);
+    if (!s) return luaL_error(L, "Lua redis lib command arguments must be strings or integers");
+    argv.emplace_back(s, len);
+  }
+  Command* cmd = server.commands.lookup(argv);
+  if (!cmd) return luaL_error(L, "Invalid command passed to redis.acl_check_cmd()");
+  lua_pushboolean(L, 1);  // the default user may run everything (no ACL users yet)
+  return 1;
+}
+
+// The error handler of every script call: turns whatever was raised into the table
+// {err=..., source=..., line=...} that the final error reply is built from.
+static int luaErrorHandler(lua_State* L) {
+  lua_Debug ar;
+  bool have = false;
+  if (lua_getstack(L, 1, &ar)) {
+    lua_getinfo(L, "nSl", &ar);
+    have = true;
+    if (strcmp(ar.what, "C") == 0) have = lua_getstack(L, 2, &ar) && lua_getinfo(L, "nSl", &ar);
+  }
+  if (!lua_istable(L, 1)) {
+    const char* msg = lua_tostring(L, 1);
+    std::string e = "ERR ";
+    e += msg ? msg : "unknown error";
+    lua_settop(L, 0);
+    pushErrorTable(L, e);
+  } else {
+    lua_settop(L, 1);
+  }
+  if (have && ar.currentline >= 0) {
+    lua_pushstring(L, ar.source);
+    lua_setfield(L, 1, "source");
+    lua_pushnumber(L, ar.currentline);
+    lua_setfield(L, 1, "line");
+  }
+  return 1;
+}
+
+// The instruction-count hook: busy detection and SCRIPT KILL.
+static void luaMaskCountHook(lua_State* L, lua_Debug*) {
+  ScriptRun* run = currentScript();
+  if (!run) return;
+  if (scriptInterrupt() || run->kill_requested) {
+    if (!run->kill_requested) return;
+    serverLog(LogLevel::Warning, "Lua script killed by user with SCRIPT KILL.");
+    // Keep raising on every line, so that no pcall in the script can swallow the kill.
+    lua_sethook(L, luaMaskCountHook, LUA_MASKLINE, 0);
+    lua_pushstring(L, "Script killed by user with SCRIPT KILL...");
+    lua_error(L);
+  }
+}
+
+// ---- State set-up -------------------------------------------------------------------
+
+// Opens a library; makes sure its table is the global `name` (lua-cjson only returns it).
+static void loadLib(lua_State* L, const char* name, lua_CFunction f) {
+  lua_pushcfunction(L, f);
+  lua_pushstring(L, name);
+  lua_call(L, 1, 1);
+  if (*name && lua_istable(L, -1)) {
+    lua_getglobal(L, name);
+    bool missing = lua_isnil(L, -1);
+    lua_pop(L, 1);
+    if (missing) {
+      lua_pushvalue(L, -1);
+      lua_setglobal(L, name);
+    }
+  }
+  lua_pop(L, 1);
+}
+
+static void setfn(lua_State* L, const char* name, lua_CFunction f) {
+  lua_pushcfunction(L, f);
+  lua_setfield(L, -2, name);
+}
+
+static void setnum(lua_State* L, const char* name, lua_Number v) {
+  lua_pushnumber(L, v);
+  lua_setfield(L, -2, name);
+}
+
+LuaEngine::LuaEngine(bool functions_mode) {
+  L_ = luaL_newstate();
+  lua_pushlightuserdata(L_, this);
+  lua_setfield(L_, LUA_REGISTRYINDEX, kEngineKey);
+  // Weak-keyed set of protected tables.
+  lua_newtable(L_);
+  lua_newtable(L_);
+  lua_pushstring(L_, "k");
+  lua_setfield(L_, -2, "__mode");
+  lua_setmetatable(L_, -2);
+  lua_setfield(L_, LUA_REGISTRYINDEX, kReadonlyKey);
+  setupGlobals(functions_mode);
+}
+
+LuaEngine::~LuaEngine() { lua_close(L_); }
+
+void LuaEngine::setupGlobals(bool functions_mode) {
+  lua_State* L = L_;
+  loadLib(L, "", luaopen_base);
+  loadLib(L, LUA_TABLIBNAME, luaopen_table);
+  loadLib(L, LUA_STRLIBNAME, luaopen_string);
+  loadLib(L, LUA_MATHLIBNAME, luaopen_math);
+  loadLib(L, "cjson", luaopen_cjson);
+  loadLib(L, "bit", luaopen_bit);
+  loadLib(L, "struct", luaopen_struct);
+  loadLib(L, "cmsgpack", luaopen_cmsgpack);
+  // What Redis removes or replaces in the base library.
+  for (const char* name : {"loadfile", "dofile", "print", "require", "module", "package",
+                           "newproxy", "setfenv", "getfenv", "os", "io", "debug"}) {
+    lua_pushnil(L);
+    lua_setglobal(L, name);
+  }
+  lua_pushcfunction(L, safeRawset);
+  lua_setglobal(L, "rawset");
+  lua_pushcfunction(L, safeSetmetatable);
+  lua_setglobal(L, "setmetatable");
+  lua_getglobal(L, "math");
+  setfn(L, "random", luaMathRandom);
+  setfn(L, "randomseed", luaMathRandomseed);
+  lua_pop(L, 1);
+
+  // redis.*
+  lua_newtable(L);
+  setfn(L, "call", luaRedisCall);
+  setfn(L, "pcall", luaRedisPcall);
+  setfn(L, "log", luaRedisLog);
+  setnum(L, "LOG_DEBUG", 0);
+  setnum(L, "LOG_VERBOSE", 1);
+  setnum(L, "LOG_NOTICE", 2);
+  setnum(L, "LOG_WARNING", 3);
+  setfn(L, "setresp", luaRedisSetresp);
+  setfn(L, "sha1hex", luaRedisSha1hex);
+  setfn(L, "error_reply", luaRedisErrorReply);
+  setfn(L, "status_reply", luaRedisStatusReply);
+  setfn(L, "set_repl", luaRedisSetRepl);
+  setnum(L, "REPL_NONE", SCRIPT_REPL_NONE);
+  setnum(L, "REPL_AOF", SCRIPT_REPL_AOF);
+  setnum(L, "REPL_SLAVE", SCRIPT_REPL_REPLICA);
+  setnum(L, "REPL_REPLICA", SCRIPT_REPL_REPLICA);
+  setnum(L, "REPL_ALL", SCRIPT_REPL_ALL);
+  setfn(L, "replicate_commands", luaRedisReplicateCommands);
+  setfn(L, "breakpoint", luaRedisBreakpoint);
+  setfn(L, "debug", luaRedisDebug);
+  setfn(L, "acl_check_cmd", luaRedisAclCheckCmd);
+  lua_pushstring(L, kRedisVersion);
+  lua_setfield(L, -2, "REDIS_VERSION");
+  setnum(L, "REDIS_VERSION_NUM", kRedisVersionNum);
+  lua_setglobal(L, "redis");
+
+  lua_pushcfunction(L, luaErrorHandler);
+  lua_setglobal(L, "__redis__err__handler");
+
+  // Protect the library tables, then the globals themselves.
+  for (const char* lib : {"redis", "string", "math", "table", "cjson", "bit", "struct",
+                          "cmsgpack", "coroutine"}) {
+    lua_getglobal(L, lib);
+    if (!lua_istable(L, -1)) {
+      lua_pop(L, 1);
+      continue;
+    }
+    luaPushReadonlyProxy(L, -1);
+    lua_setglobal(L, lib);
+    lua_pop(L, 1);
+  }
+  (void)functions_mode;
+  lua_pushvalue(L, LUA_GLOBALSINDEX);  // the real globals
+  lua_newtable(L);                     // its metatable: reading a missing name is an error
+  lua_pushcfunction(L, nonexistentGlobal);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, -2);
+  luaPushReadonlyProxy(L, -1);  // proxy for the real globals
+  lua_pushvalue(L, -1);
+  lua_setfield(L, -3, "_G");  // _G names the proxy
+  lua_replace(L, LUA_GLOBALSINDEX);
+  lua_pop(L, 1);
+}
+
+// ---- Compile and run -------------------------------------------------------------
+
+bool LuaEngine::compile(const std::string& name, std::string_view body, std::string* err) {
+  if (luaL_loadbuffer(L_, body.data(), body.size(), "@user_script")) {
+    const char* msg = lua_tostring(L_, -1);
+    *err = "ERR Error compiling script (new function): ";
+    *err += msg ? msg : "";
+    lua_pop(L_, 1);
+    return false;
+  }
+  lua_setfield(L_, LUA_REGISTRYINDEX, name.c_str());
+  return true;
+}
+
+bool LuaEngine::has(const std::string& name) {
+  lua_getfield(L_, LUA_REGISTRYINDEX, name.c_str());
+  bool ok = lua_isfunction(L_, -1);
+  lua_pop(L_, 1);
+  return ok;
+}
+
+static void setRealGlobalArray(lua_State* L, const char* name, const std::vector<std::string>& elems) {
+  // Writes the real globals table behind the proxy (KEYS/ARGV are read-only to scripts).
+  lua_getmetatable(L, LUA_GLOBALSINDEX);
+  lua_getfield(L, -1, "__index");
+  lua_createtable(L, static_cast<int>(elems.size()), 0);
+  int j = 1;
+  for (const auto& e : elems) {
+    lua_pushlstring(L, e.data(), e.size());
+    lua_rawseti(L, -2, j++);
+  }
+  lua_setfield(L, -2, name);  // rawset-like: the field exists after the first script
+  lua_pop(L, 2);
+}
+
+void LuaEngine::run(ScriptRun& run, const std::string& name, const std::vector<std::string>& keys,
+                    const std::vector<std::string>& args, bool eval_globals, ReplyBuilder& out) {
+  lua_State* L = L_;
+  int base = lua_gettop(L);
+  lua_pushcfunction(L, luaErrorHandler);
+  int errfunc = lua_gettop(L);
+  lua_getfield(L, LUA_REGISTRYINDEX, name.c_str());
+  int nargs = 0;
+  if (eval_globals) {
+    // Setting a field the real table lacks would hit its erroring __index on read only;
+    // __newindex is absent there, so lua_setfield stores it directly.
+    setRealGlobalArray(L, "KEYS", keys);
+    setRealGlobalArray(L, "ARGV", args);
+  } else {
+    for (const auto* v : {&keys, &args}) {
+      lua_createtable(L, static_cast<int>(v->size()), 0);
+      int j = 1;
+      for (const auto& e : *v) {
+        lua_pushlstring(L, e.data(), e.size());
+        lua_rawseti(L, -2, j++);
+      }
+    }
+    nargs = 2;
+  }
+  lua_sethook(L, luaMaskCountHook, LUA_MASKCOUNT, 100000);
+  int rc = lua_pcall(L, nargs, 1, errfunc);
+  lua_sethook(L, nullptr, 0, 0);
+  if (rc) {
+    if (lua_istable(L, -1)) {
+      std::string msg, source;
+      tableStringField(L, -1, "err", &msg);
+      tableStringField(L, -1, "source", &source);
+      lua_getfield(L, -1, "line");
+      bool has_line = lua_isnumber(L, -1);
+      long long line = has_line ? static_cast<long long>(lua_tonumber(L, -1)) : 0;
+      lua_pop(L, 1);
+      if (!source.empty() && has_line)
+        msg += " script: " + run.funcname + ", on " + source + ":" + std::to_string(line) + ".";
+      out.error(noNewlines(msg));
+    } else {
+      const char* m = lua_tostring(L, -1);
+      out.error(std::string("ERR Error running script (call to ") + run.funcname + "): @user_script: " + (m ? m : "unknown error"));
+    }
+  } else {
+    replyFromLua(L, -1, out, run.fake->resp);
+  }
+  lua_settop(L, base);
+  if (++calls_since_gc_ >= 50) {
+    lua_gc(L, LUA_GCSTEP, 50);
+    calls_since_gc_ = 0;
+  }
+}
+
+size_t LuaEngine::memoryBytes() {
+  return static_cast<size_t>(lua_gc(L_, LUA_GCCOUNT, 0)) * 1024 +
+         static_cast<size_t>(lua_gc(L_, LUA_GCCOUNTB, 0));
+}
+
+}  // namespace osprey

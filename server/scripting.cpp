@@ -1,0 +1,210 @@
+// server/scripting.cpp — run context, busy state and script kill (see scripting.h).
+//
+// Serving clients while a script holds the server
+// -----------------------------------------------
+// The script runs inside a libuv callback (the caller's read event). libuv forbids running
+// its loop from inside one of its callbacks, so while busy we do not touch libuv's loop at
+// all. Instead processEventsWhileBusy() calls poll(2) directly, with a zero timeout, on the
+// listening sockets and on every client socket, and drives the very same functions the
+// loop callbacks use (acceptOn, readFromClient, writeToClient — plain syscalls on file
+// descriptors, see networking.cpp). Commands read this way go through processCommand,
+// which answers -BUSY to everything but the allow-busy commands (SCRIPT KILL, SHUTDOWN
+// NOSAVE, ...). The script's own client is "protected": its socket is not read until the
+// script ends, so its pipeline waits its turn. libuv's epoll registrations stay as they
+// are; after the script the loop may see a readiness that was already consumed, which the
+// non-blocking reads simply answer with EAGAIN.
+// The engine's hook calls scriptInterrupt() every 100,000 Lua instructions (about a
+// millisecond), so busy clients are answered within a few milliseconds.
+#include "server/scripting.h"
+
+#include <poll.h>
+
+#include <algorithm>
+
+#include "common/config.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "server/db.h"
+#include "server/networking.h"
+#include "server/scripting_hooks.h"
+
+namespace osprey {
+
+static ScriptRun* g_run = nullptr;
+
+ScriptRun* currentScript() { return g_run; }
+
+bool scriptIsTimedOut() { return g_run && g_run->timed_out; }
+bool scriptIsEval() { return !g_run || g_run->is_eval; }
+
+bool scriptFlagFromName(std::string_view name, uint64_t* flag) {
+  if (name == "no-writes") *flag = SCRIPT_FLAG_NO_WRITES;
+  else if (name == "allow-oom") *flag = SCRIPT_FLAG_ALLOW_OOM;
+  else if (name == "allow-stale") *flag = SCRIPT_FLAG_ALLOW_STALE;
+  else if (name == "no-cluster") *flag = SCRIPT_FLAG_NO_CLUSTER;
+  else if (name == "allow-cross-slot-keys") *flag = SCRIPT_FLAG_ALLOW_CROSS_SLOT;
+  else return false;
+  return true;
+}
+
+bool scriptPrepare(Client& caller, uint64_t flags, bool ro_command) {
+  if (flags & SCRIPT_FLAG_EVAL_COMPAT_MODE) return true;
+  if ((flags & SCRIPT_FLAG_NO_CLUSTER) && cfg().cluster_enabled) {
+    caller.r().error("ERR Can not run script on cluster, 'no-cluster' flag is set.");
+    return false;
+  }
+  // allow-oom / allow-stale / replica checks arrive with maxmemory and replication.
+  if (ro_command && !(flags & SCRIPT_FLAG_NO_WRITES)) {
+    caller.r().error("ERR Can not execute a script with write flag using *_ro command.");
+    return false;
+  }
+  return true;
+}
+
+void scriptBegin(ScriptRun* run) {
+  run->start_us = monotonicUs();
+  g_run = run;
+  server.in_script = true;
+}
+
+void scriptEnd() {
+  ScriptRun* run = g_run;
+  g_run = nullptr;
+  server.in_script = false;
+  if (run && run->timed_out) {
+    // The caller was protected while busy; it is read again from now on. Clients that
+    // pipelined behind it are served by the normal loop.
+    run->caller->protected_ = false;
+    queueClientWrite(run->caller);
+  }
+}
+
+// ---- Busy poller ------------------------------------------------------------
+
+void processEventsWhileBusy() {
+  std::vector<pollfd> fds;
+  std::vector<uint64_t> ids;  // client id per pollfd (0 = listener)
+  for (int lfd : server.listen_fds) {
+    fds.push_back(pollfd{lfd, POLLIN, 0});
+    ids.push_back(0);
+  }
+  for (Client* c : server.client_list) {
+    if (c->fd < 0 || c->close_asap) continue;
+    short ev = 0;
+    if (!c->protected_ && !c->postponed) ev |= POLLIN;
+    if (!c->out.empty()) ev |= POLLOUT;
+    if (!ev) continue;
+    fds.push_back(pollfd{c->fd, ev, 0});
+    ids.push_back(c->id);
+  }
+  if (fds.empty()) return;
+  int n = poll(fds.data(), fds.size(), 0);
+  if (n > 0) {
+    for (size_t i = 0; i < fds.size(); i++) {
+      if (!fds[i].revents) continue;
+      if (ids[i] == 0) {
+        acceptOn(fds[i].fd);
+        continue;
+      }
+      auto it = server.clients.find(ids[i]);
+      if (it == server.clients.end()) continue;  // freed meanwhile
+      Client* c = it->second;
+      if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) {
+        if (!readFromClient(c)) continue;
+      }
+      if ((fds[i].revents & POLLOUT) && !c->close_asap) writeToClient(c);
+    }
+  }
+  handleClientsWithPendingWrites();
+  freeClientsInAsyncQueue();
+}
+
+bool scriptInterrupt() {
+  ScriptRun* run = g_run;
+  if (!run) return false;
+  if (!run->timed_out) {
+    long long threshold = cfg().busy_reply_threshold;
+    long long elapsed_ms = (monotonicUs() - run->start_us) / 1000;
+    if (threshold <= 0 || elapsed_ms < threshold) return run->kill_requested;
+    run->timed_out = true;
+    serverLog(LogLevel::Warning,
+              "Slow script detected: still in execution after {} milliseconds. You can try "
+              "killing the script using the {} command. Script name is: {}.",
+              elapsed_ms, run->is_eval ? "SCRIPT KILL" : "FUNCTION KILL", run->funcname);
+    run->caller->protected_ = true;
+  }
+  processEventsWhileBusy();
+  return run->kill_requested;
+}
+
+// ---- Kill ------------------------------------------------------------------
+
+void scriptKillCommand(Client& c, bool is_eval) {
+  ScriptRun* run = g_run;
+  if (!run) {
+    c.r().error("NOTBUSY No scripts in execution right now.");
+    return;
+  }
+  if (run->caller->is_master) {
+    c.r().error(
+        "UNKILLABLE The busy script was sent by a master instance in the context of "
+        "replication and cannot be killed.");
+    return;
+  }
+  if (run->wrote) {
+    c.r().error(
+        "UNKILLABLE Sorry the script already executed write commands against the dataset. "
+        "You can either wait the script termination or kill the server in a hard way using "
+        "the SHUTDOWN NOSAVE command.");
+    return;
+  }
+  if (run->is_eval != is_eval) {
+    c.r().error(run->is_eval ? err::kBusyEval : err::kBusyFcall);
+    return;
+  }
+  run->kill_requested = true;
+  c.r().ok();
+}
+
+// ---- Commands from scripts -------------------------------------------------
+
+bool scriptCall(std::vector<std::string>& argv, ReplyCapture& out) {
+  ScriptRun* run = g_run;
+  Client& fake = *run->fake;
+  Command* cmd = server.commands.lookup(argv);
+  if (!cmd) {
+    out.error("ERR Unknown Redis command called from script");
+    return false;
+  }
+  long long argc = static_cast<long long>(argv.size());
+  if ((cmd->arity > 0 && cmd->arity != argc) || argc < -cmd->arity) {
+    out.error("ERR Wrong number of args calling Redis command from script");
+    return false;
+  }
+  if (cmd->has(CMD_NOSCRIPT)) {
+    out.error("ERR This Redis command is not allowed from script");
+    return false;
+  }
+  if (cmd->has(CMD_WRITE)) {
+    if (run->read_only) {
+      out.error("ERR Write commands are not allowed from read-only scripts.");
+      return false;
+    }
+    // Once a write ran the script can no longer be killed (its effects would be partial).
+    run->wrote = true;
+  }
+  fake.argv = std::move(argv);
+  fake.cmd = fake.lastcmd = cmd;
+  fake.reply = &out;
+  fake.resp = out.protocol();
+  size_t pending_before = server.pending_propagate.size();
+  call(fake);
+  if (run->repl == SCRIPT_REPL_NONE || !(run->repl & SCRIPT_REPL_REPLICA)) {
+    // redis.set_repl without replicas: this command's effects are not propagated.
+    server.pending_propagate.resize(pending_before);
+  }
+  argv = std::move(fake.argv);
+  return true;
+}
+
+}  // namespace osprey
