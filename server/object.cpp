@@ -2,6 +2,9 @@
 #include "server/object.h"
 
 #include "common/util.h"
+#include "server/t_hash.h"
+#include "server/t_set.h"
+#include "server/t_zset.h"
 
 namespace osprey {
 
@@ -68,6 +71,12 @@ Object Object::clone() const {
     o.payload = *s;
   } else if (auto* l = std::get_if<std::unique_ptr<ListValue>>(&payload)) {
     o.payload = std::make_unique<ListValue>(**l);
+  } else if (auto* h = std::get_if<std::unique_ptr<HashValue>>(&payload)) {
+    o.payload = (*h)->clone();
+  } else if (auto* st = std::get_if<std::unique_ptr<SetValue>>(&payload)) {
+    o.payload = (*st)->clone();
+  } else if (auto* z = std::get_if<std::unique_ptr<ZSetValue>>(&payload)) {
+    o.payload = (*z)->clone();
   }
   return o;
 }

@@ -29,14 +29,20 @@ struct ListValue {
   std::deque<std::string> items;
 };
 
-// Collection types of the collections issue (hash, set, zset) join the payload variant;
-// Object's special members are defined out of line so their headers stay private.
+// The other collection types are defined in their family headers (t_hash.h, t_set.h,
+// t_zset.h); Object's special members are defined out of line (object.cpp) so those
+// headers stay private to the code that uses them.
+struct HashValue;
+struct SetValue;
+struct ZSetValue;
 
 struct Object {
   ObjType type = ObjType::String;
   Encoding encoding = Encoding::Embstr;
   uint32_t lru = 0;  // LRU clock (seconds) of the last access
-  std::variant<std::string, std::unique_ptr<ListValue>> payload;
+  std::variant<std::string, std::unique_ptr<ListValue>, std::unique_ptr<HashValue>,
+               std::unique_ptr<SetValue>, std::unique_ptr<ZSetValue>>
+      payload;
 
   Object();
   ~Object();
@@ -45,11 +51,20 @@ struct Object {
 
   static Object makeString(std::string s);
   static Object makeList();
+  static Object makeHash();  // empty, listpack-encoded (t_hash.cpp)
+  static Object makeSet(bool intset);  // empty (t_set.cpp)
+  static Object makeZSet();  // empty, listpack-encoded (t_zset.cpp)
 
   std::string& str() { return std::get<std::string>(payload); }
   const std::string& str() const { return std::get<std::string>(payload); }
   ListValue& list() { return *std::get<std::unique_ptr<ListValue>>(payload); }
   const ListValue& list() const { return *std::get<std::unique_ptr<ListValue>>(payload); }
+  HashValue& hash() { return *std::get<std::unique_ptr<HashValue>>(payload); }
+  const HashValue& hash() const { return *std::get<std::unique_ptr<HashValue>>(payload); }
+  SetValue& set() { return *std::get<std::unique_ptr<SetValue>>(payload); }
+  const SetValue& set() const { return *std::get<std::unique_ptr<SetValue>>(payload); }
+  ZSetValue& zset() { return *std::get<std::unique_ptr<ZSetValue>>(payload); }
+  const ZSetValue& zset() const { return *std::get<std::unique_ptr<ZSetValue>>(payload); }
 
   // Deep copy (COPY, scripts).
   Object clone() const;
