@@ -25,9 +25,7 @@
 #include <iostream>
 #include <iterator>
 #include <map>
-#include <memory>
 #include <set>
-#include <sstream>
 
 #include "common/util.h"
 

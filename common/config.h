@@ -301,8 +301,9 @@ struct ConfigLine {
   std::string text;           // the line with surrounding blanks trimmed
   std::vector<std::string> argv;
 };
-// Split config text into lines of args, skipping blanks and '#' comments. On unbalanced
-// quotes fills *err ("Unbalanced quotes in configuration line") and returns false.
+// Split config text into lines of args (argv[0] lower-cased), skipping blank lines and '#'
+// comments. On unbalanced quotes fills *err ("Unbalanced quotes in configuration line"),
+// keeps the lines before it in *out, and returns false.
 bool splitConfigText(std::string_view text, std::vector<ConfigLine>* out, ConfigError* err);
 
 // Turn the redis-server command-line tail (everything after the config file path) into
@@ -316,7 +317,8 @@ std::string overridesToConfigText(const std::vector<std::string>& args, bool* fr
 // Load a config file (path may be empty), then stdin if asked, then the command-line
 // overrides (raw argv strings, see overridesToConfigText). On a fatal error returns false
 // and fills *fatal_report with formatConfigError's text (print it to stderr, exit 1).
-// One case differs, as in Redis: a config file (or include) that can't be opened gives
+// With "-" among the overrides the caller should log "Reading config from stdin" (notice)
+// as Redis does. One case differs, as in Redis: a config file (or include) that can't be opened gives
 // "Fatal error, can't open config file '<path>': <strerror>", which Redis writes as a
 // warning log line; *report_is_log_line is then set to true.
 bool configLoad(const std::string& path, const std::vector<std::string>& overrides, std::string* fatal_report,

@@ -178,7 +178,7 @@ std::string clientInfoString(const Client& c) {
   s += " db=" + std::to_string(c.db ? c.db->id : 0);
   s += " sub=" + std::to_string(c.channels.size());
   s += " psub=" + std::to_string(c.patterns.size());
-  s += " ssub=0";
+  s += " ssub=" + std::to_string(c.shard_channels.size());
   s += " multi=" + std::to_string(c.in_multi ? static_cast<long long>(c.mstate.size()) : -1LL);
   s += " qbuf=" + std::to_string(qbuf);
   s += " qbuf-free=" + std::to_string(qbuf_free);
@@ -643,25 +643,34 @@ static void clientTrackingCommand(Client& c) {
       return;
     }
     if (bcast) {
-      // Prefixes may not overlap one another (nor the ones already registered).
-      std::vector<std::string> all = t.prefixes;
-      for (const auto& p : prefixes) {
-        for (const auto& q : all) {
-          bool overlap = p.compare(0, q.size(), q) == 0 || q.compare(0, p.size(), p) == 0;
-          if (overlap && p != q) {
-            c.r().error("ERR Prefix '" + p + "' overlaps with an existing prefix '" + q +
-                        "'. Prefixes for a single client must not overlap.");
+      // No prefix may be a prefix of another (equal ones included): neither one already
+      // registered nor another one of this call.
+      auto overlap = [](const std::string& a, const std::string& b) {
+        size_t n = std::min(a.size(), b.size());
+        return a.compare(0, n, b, 0, n) == 0;
+      };
+      for (size_t i = 0; i < prefixes.size(); i++) {
+        for (const auto& q : t.prefixes) {
+          if (overlap(q, prefixes[i])) {
+            c.r().error("ERR Prefix '" + prefixes[i] + "' overlaps with an existing prefix '" +
+                        q + "'. Prefixes for a single client must not overlap.");
             return;
           }
         }
-        all.push_back(p);
+        for (size_t j = i + 1; j < prefixes.size(); j++) {
+          if (overlap(prefixes[i], prefixes[j])) {
+            c.r().error("ERR Prefix '" + prefixes[i] + "' overlaps with another provided prefix '" +
+                        prefixes[j] + "'. Prefixes for a single client must not overlap.");
+            return;
+          }
+        }
       }
     }
     t.on = true;
     t.bcast = bcast;
-    t.optin = t.optin || optin;
-    t.optout = t.optout || optout;
-    t.noloop = t.noloop || noloop;
+    t.optin = optin;
+    t.optout = optout;
+    t.noloop = noloop;
     t.redirect = redir;
     if (bcast) {
       if (prefixes.empty()) prefixes.push_back("");
@@ -816,7 +825,7 @@ static const CommandRow kConnectionRows[] = {
      0, 0, 0, clientUnpauseCommand, "connection", "6.2.0",
      "Resume processing of clients that were paused",
      "O(N) Where N is the number of paused clients"},
-    {"echo", 2, "fast", "@fast @connection", 0, 0, 0, echoCommand, "connection", "1.0.0",
+    {"echo", 2, "loading stale fast", "@fast @connection", 0, 0, 0, echoCommand, "connection", "1.0.0",
      "Echo the given string", "O(1)"},
     {"hello", -1, "noscript loading stale fast no_auth allow_busy", "@fast @connection", 0, 0, 0,
      helloCommand, "connection", "6.0.0", "Handshake with Redis", "O(1)"},

@@ -125,8 +125,9 @@ void CommandTable::build() {
   commands_.clear();
   index_.clear();
   for (auto family : {connectionCommands, stringCommands, keyCommands, listCommands,
-                      pubsubCommands, multiCommands, serverCommands, introspectionCommands,
-                      scriptingCommands}) {
+                      hashCommands, setCommands, zsetCommands, pubsubCommands, multiCommands,
+                      serverCommands, introspectionCommands, scriptingCommands,
+                      functionCommands}) {
     CommandRows rows = family();
     for (size_t i = 0; i < rows.count; i++) addRow(rows.rows[i]);
   }

@@ -167,8 +167,9 @@ static std::string unknownCommandError(const Client& c, bool container) {
   } else {
     std::string args;
     for (size_t i = 1; i < c.argv.size() && args.size() < 128; i++) {
+      size_t room = 128 - args.size();
       args += '\'';
-      args += c.argv[i].substr(0, 128 - args.size());
+      args += c.argv[i].substr(0, room);
       args += "' ";
     }
     e = "ERR unknown command '" + c.argv[0].substr(0, 128) +

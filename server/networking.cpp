@@ -417,7 +417,7 @@ void processInputBuffer(Client* c) {
     if (res == RequestParser::Result::Error) {
       serverLog(LogLevel::Verbose, "Protocol error ({}) from client: {}", perr, c->addr);
       c->writer.retarget(&c->out);
-      c->writer.error(perr);
+      c->writer.error("ERR " + perr);
       c->close_after_reply = true;
       c->querybuf.clear();
       c->qpos = 0;

@@ -29,6 +29,9 @@ namespace osprey {
 
 static const char* kReadonlyKey = "osprey.readonly";  // registry: weak set of proxies
 static const char* kEngineKey = "osprey.engine";
+static const char* kLoadApiKey = "osprey.load_api";    // functions: globals while loading
+static const char* kGlobalsApiKey = "osprey.globals_api";  // functions: globals at run time
+static const char* kLoadCtxKey = "osprey.load_ctx";    // functions: the LuaLibraryLoad in progress
 
 // ---- PRNG (math.random) ------------------------------------------------------
 
@@ -595,6 +598,154 @@ static void luaMaskCountHook(lua_State* L, lua_Debug*) {
   }
 }
 
+// ---- FUNCTION libraries: redis.register_function ------------------------------------
+
+bool functionNameValid(std::string_view name) {
+  if (name.empty()) return false;
+  for (char ch : name) {
+    bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+static LuaLibraryLoad* currentLoad(lua_State* L) {
+  lua_getfield(L, LUA_REGISTRYINDEX, kLoadCtxKey);
+  auto* load = static_cast<LuaLibraryLoad*>(lua_touserdata(L, -1));
+  lua_pop(L, 1);
+  return load;
+}
+
+// Raises {err="ERR <msg>"}: the errors of register_function carry no script position.
+static int raiseLoadError(lua_State* L, std::string_view msg) {
+  std::string e = "ERR ";
+  e.append(msg);
+  return raiseErrorTable(L, e);
+}
+
+// Copies the string (or number) at idx without converting it in place (a lua_next key
+// must stay as it is).
+static bool luaStringAt(lua_State* L, int idx, std::string* out) {
+  if (!lua_isstring(L, idx)) return false;
+  lua_pushvalue(L, idx);
+  size_t len;
+  const char* s = lua_tolstring(L, -1, &len);
+  out->assign(s, len);
+  lua_pop(L, 1);
+  return true;
+}
+
+// flags = {'no-writes', ...} at the top of the stack; names are matched ignoring case.
+static bool readRegisterFlags(lua_State* L, uint64_t* flags) {
+  uint64_t f = 0;
+  for (int j = 1;; j++) {
+    lua_rawgeti(L, -1, j);
+    if (lua_isnil(L, -1)) {
+      lua_pop(L, 1);
+      break;
+    }
+    std::string name;
+    bool is_str = luaStringAt(L, -1, &name);
+    lua_pop(L, 1);
+    uint64_t bit;
+    if (!is_str || !scriptFlagFromName(toLower(name), &bit)) return false;
+    f |= bit;
+  }
+  *flags = f;
+  return true;
+}
+
+// redis.register_function(name, callback) or redis.register_function{function_name=...,
+// callback=..., flags={...}, description=...}.
+static int luaRegisterFunction(lua_State* L) {
+  LuaLibraryLoad* load = currentLoad(L);
+  if (!load) return raiseLoadError(L, "redis.register_function can only be called on FUNCTION LOAD command");
+  int argc = lua_gettop(L);
+  if (argc < 1 || argc > 2) return raiseLoadError(L, "wrong number of arguments to redis.register_function");
+  LuaRegisteredFunction fn;
+  bool have_name = false;
+  bool have_callback = false;
+  const char* err = nullptr;
+  if (argc == 2) {
+    if (!luaStringAt(L, 1, &fn.name)) return raiseLoadError(L, "first argument to redis.register_function must be a string");
+    if (!lua_isfunction(L, 2)) return raiseLoadError(L, "second argument to redis.register_function must be a function");
+    fn.ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    have_name = have_callback = true;
+  } else {
+    if (!lua_istable(L, 1))
+      return raiseLoadError(L,
+                            "calling redis.register_function with a single argument is only applicable to "
+                            "Lua table (representing named arguments).");
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {  // key at -2, value at -1
+      std::string key;
+      if (!luaStringAt(L, -2, &key)) {
+        err = "named argument key given to redis.register_function is not a string";
+        break;
+      }
+      if (equalsIgnoreCase(key, "function_name")) {
+        if (!luaStringAt(L, -1, &fn.name)) {
+          err = "function_name argument given to redis.register_function must be a string";
+          break;
+        }
+        have_name = true;
+      } else if (equalsIgnoreCase(key, "description")) {
+        std::string desc;
+        if (!luaStringAt(L, -1, &desc)) {
+          err = "description argument given to redis.register_function must be a string";
+          break;
+        }
+        fn.description = std::move(desc);
+      } else if (equalsIgnoreCase(key, "callback")) {
+        if (!lua_isfunction(L, -1)) {
+          err = "callback argument given to redis.register_function must be a function";
+          break;
+        }
+        if (have_callback) luaL_unref(L, LUA_REGISTRYINDEX, fn.ref);
+        fn.ref = luaL_ref(L, LUA_REGISTRYINDEX);  // pops the value
+        have_callback = true;
+        continue;
+      } else if (equalsIgnoreCase(key, "flags")) {
+        if (!lua_istable(L, -1)) {
+          err = "flags argument to redis.register_function must be a table representing function flags";
+          break;
+        }
+        if (!readRegisterFlags(L, &fn.flags)) {
+          err = "unknown flag given";
+          break;
+        }
+      } else {
+        err = "unknown argument given to redis.register_function";
+        break;
+      }
+      lua_pop(L, 1);
+    }
+    if (!err && !have_name) err = "redis.register_function must get a function name argument";
+    if (!err && !have_callback) err = "redis.register_function must get a callback argument";
+  }
+  if (!err && !functionNameValid(fn.name))
+    err = "Library names can only contain letters, numbers, or underscores(_) and must be at least one character long";
+  if (!err) {
+    for (const auto& other : load->functions)
+      if (other.name == fn.name) err = "Function already exists in the library";
+  }
+  if (err) {
+    if (have_callback) luaL_unref(L, LUA_REGISTRYINDEX, fn.ref);
+    return raiseLoadError(L, err);
+  }
+  load->functions.push_back(std::move(fn));
+  return 0;
+}
+
+// The instruction-count hook while a library loads: FUNCTION LOAD has a time limit.
+static void luaLoadHook(lua_State* L, lua_Debug*) {
+  LuaLibraryLoad* load = currentLoad(L);
+  if (!load || load->timeout_ms <= 0) return;
+  if ((monotonicUs() - load->start_us) / 1000 <= load->timeout_ms) return;
+  lua_sethook(L, luaLoadHook, LUA_MASKLINE, 0);  // keep failing, whatever pcall is around
+  raiseErrorTable(L, "ERR FUNCTION LOAD timeout");
+}
+
 // ---- State set-up -------------------------------------------------------------------
 
 // Opens a library; makes sure its table is the global `name` (lua-cjson only returns it).
@@ -635,6 +786,7 @@ LuaEngine::LuaEngine(bool functions_mode) {
   lua_setfield(L_, -2, "__mode");
   lua_setmetatable(L_, -2);
   lua_setfield(L_, LUA_REGISTRYINDEX, kReadonlyKey);
+  functions_mode_ = functions_mode;
   setupGlobals(functions_mode);
 }
 
@@ -684,17 +836,22 @@ void LuaEngine::setupGlobals(bool functions_mode) {
   setnum(L, "REPL_SLAVE", SCRIPT_REPL_REPLICA);
   setnum(L, "REPL_REPLICA", SCRIPT_REPL_REPLICA);
   setnum(L, "REPL_ALL", SCRIPT_REPL_ALL);
-  setfn(L, "replicate_commands", luaRedisReplicateCommands);
-  setfn(L, "breakpoint", luaRedisBreakpoint);
-  setfn(L, "debug", luaRedisDebug);
+  if (!functions_mode) {
+    // EVAL only: functions have no debugger and always replicate effects.
+    setfn(L, "replicate_commands", luaRedisReplicateCommands);
+    setfn(L, "breakpoint", luaRedisBreakpoint);
+    setfn(L, "debug", luaRedisDebug);
+  }
   setfn(L, "acl_check_cmd", luaRedisAclCheckCmd);
   lua_pushstring(L, kRedisVersion);
   lua_setfield(L, -2, "REDIS_VERSION");
   setnum(L, "REDIS_VERSION_NUM", kRedisVersionNum);
   lua_setglobal(L, "redis");
 
-  lua_pushcfunction(L, luaErrorHandler);
-  lua_setglobal(L, "__redis__err__handler");
+  if (!functions_mode) {
+    lua_pushcfunction(L, luaErrorHandler);
+    lua_setglobal(L, "__redis__err__handler");
+  }
 
   // Protect the library tables, then the globals themselves.
   for (const char* lib : {"redis", "string", "math", "table", "cjson", "bit", "struct",
@@ -708,7 +865,6 @@ void LuaEngine::setupGlobals(bool functions_mode) {
     lua_setglobal(L, lib);
     lua_pop(L, 1);
   }
-  (void)functions_mode;
   lua_pushvalue(L, LUA_GLOBALSINDEX);  // the real globals
   lua_newtable(L);                     // its metatable: reading a missing name is an error
   lua_pushcfunction(L, nonexistentGlobal);
@@ -718,7 +874,43 @@ void LuaEngine::setupGlobals(bool functions_mode) {
   lua_pushvalue(L, -1);
   lua_setfield(L, -3, "_G");  // _G names the proxy
   lua_replace(L, LUA_GLOBALSINDEX);
+  if (functions_mode) {
+    // What the globals proxy reads through at run time; loadLibrary swaps in the load API.
+    lua_setfield(L, LUA_REGISTRYINDEX, kGlobalsApiKey);
+    setupLoadApi();
+  } else {
+    lua_pop(L, 1);
+  }
+}
+
+// The globals a library sees while it loads: only `redis`, with register_function, log,
+// the LOG_* levels and the version. Anything else reads as a nonexistent global, as on
+// Redis (which words it so even for a missing field of `redis`).
+void LuaEngine::setupLoadApi() {
+  lua_State* L = L_;
+  lua_newtable(L);  // load-time globals
+  lua_newtable(L);
+  lua_pushcfunction(L, nonexistentGlobal);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, -2);
+  lua_newtable(L);  // load-time redis
+  setfn(L, "register_function", luaRegisterFunction);
+  setfn(L, "log", luaRedisLog);
+  setnum(L, "LOG_DEBUG", 0);
+  setnum(L, "LOG_VERBOSE", 1);
+  setnum(L, "LOG_NOTICE", 2);
+  setnum(L, "LOG_WARNING", 3);
+  lua_pushstring(L, kRedisVersion);
+  lua_setfield(L, -2, "REDIS_VERSION");
+  setnum(L, "REDIS_VERSION_NUM", kRedisVersionNum);
+  lua_newtable(L);
+  lua_pushcfunction(L, nonexistentGlobal);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, -2);
+  luaPushReadonlyProxy(L, -1);
+  lua_setfield(L, -3, "redis");
   lua_pop(L, 1);
+  lua_setfield(L, LUA_REGISTRYINDEX, kLoadApiKey);
 }
 
 // ---- Compile and run -------------------------------------------------------------
@@ -763,6 +955,22 @@ void LuaEngine::run(ScriptRun& run, const std::string& name, const std::vector<s
   lua_pushcfunction(L, luaErrorHandler);
   int errfunc = lua_gettop(L);
   lua_getfield(L, LUA_REGISTRYINDEX, name.c_str());
+  callAndReply(run, base, errfunc, keys, args, eval_globals, out);
+}
+
+void LuaEngine::runFunction(ScriptRun& run, int ref, const std::vector<std::string>& keys,
+                            const std::vector<std::string>& args, ReplyBuilder& out) {
+  lua_State* L = L_;
+  int base = lua_gettop(L);
+  lua_pushcfunction(L, luaErrorHandler);
+  int errfunc = lua_gettop(L);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+  callAndReply(run, base, errfunc, keys, args, false, out);
+}
+
+void LuaEngine::callAndReply(ScriptRun& run, int base, int errfunc, const std::vector<std::string>& keys,
+                             const std::vector<std::string>& args, bool eval_globals, ReplyBuilder& out) {
+  lua_State* L = L_;
   int nargs = 0;
   if (eval_globals) {
     // Setting a field the real table lacks would hit its erroring __index on read only;
@@ -808,6 +1016,53 @@ void LuaEngine::run(ScriptRun& run, const std::string& name, const std::vector<s
     calls_since_gc_ = 0;
   }
 }
+
+// Points the globals proxy's reads at the table registered under `key`.
+static void setGlobalsSource(lua_State* L, const char* key) {
+  lua_getmetatable(L, LUA_GLOBALSINDEX);
+  lua_pushstring(L, "__index");
+  lua_getfield(L, LUA_REGISTRYINDEX, key);
+  lua_rawset(L, -3);
+  lua_pop(L, 1);
+}
+
+bool LuaEngine::loadLibrary(std::string_view code, LuaLibraryLoad& load, std::string* err) {
+  lua_State* L = L_;
+  int base = lua_gettop(L);
+  if (luaL_loadbuffer(L, code.data(), code.size(), "@user_function")) {
+    const char* msg = lua_tostring(L, -1);
+    *err = "ERR Error compiling function: ";
+    *err += msg ? msg : "";
+    lua_settop(L, base);
+    return false;
+  }
+  setGlobalsSource(L, kLoadApiKey);
+  lua_pushlightuserdata(L, &load);
+  lua_setfield(L, LUA_REGISTRYINDEX, kLoadCtxKey);
+  load.start_us = monotonicUs();
+  lua_sethook(L, luaLoadHook, LUA_MASKCOUNT, 100000);
+  int rc = lua_pcall(L, 0, 0, 0);
+  lua_sethook(L, nullptr, 0, 0);
+  lua_pushnil(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, kLoadCtxKey);
+  setGlobalsSource(L, kGlobalsApiKey);
+  if (rc) {
+    std::string msg;
+    if (lua_istable(L, -1)) {
+      if (!tableStringField(L, -1, "err", &msg)) msg = "(null)";
+    } else {
+      const char* m = lua_tostring(L, -1);
+      msg = std::string("ERR ") + (m ? m : "unknown error");
+    }
+    *err = "ERR Error registering functions: " + msg;
+    for (const auto& fn : load.functions) unref(fn.ref);
+    load.functions.clear();
+  }
+  lua_settop(L, base);
+  return rc == 0;
+}
+
+void LuaEngine::unref(int ref) { luaL_unref(L_, LUA_REGISTRYINDEX, ref); }
 
 size_t LuaEngine::memoryBytes() {
   return static_cast<size_t>(lua_gc(L_, LUA_GCCOUNT, 0)) * 1024 +

@@ -5,6 +5,7 @@
 
 #include <lua5.1/lua.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,22 @@
 #include "server/scripting.h"
 
 namespace osprey {
+
+// What redis.register_function collects while a FUNCTION library loads.
+struct LuaRegisteredFunction {
+  std::string name;
+  std::optional<std::string> description;
+  uint64_t flags = 0;  // ScriptFlag bits
+  int ref = 0;         // the callback, referenced in the Lua registry (LuaEngine::unref)
+};
+struct LuaLibraryLoad {
+  std::vector<LuaRegisteredFunction> functions;  // in registration order
+  long long start_us = 0;
+  long long timeout_ms = 0;  // 0 = no limit (e.g. loads from the master)
+};
+
+// Library and function names: letters, digits and '_', at least one character.
+bool functionNameValid(std::string_view name);
 
 class LuaEngine {
  public:
@@ -31,6 +48,19 @@ class LuaEngine {
   bool compile(const std::string& name, std::string_view body, std::string* err);
   bool has(const std::string& name);
 
+  // Functions mode: runs a library's code (chunk name "@user_function", `code` starting
+  // after the metadata line) with only the load-time API visible (redis.register_function,
+  // redis.log, redis.LOG_*, redis.REDIS_VERSION*). Registered callbacks are appended to
+  // `load`. On failure fills *err with Redis's text ("ERR Error compiling function: ...",
+  // "ERR Error registering functions: ...") and releases what was registered.
+  bool loadLibrary(std::string_view code, LuaLibraryLoad& load, std::string* err);
+  // Releases a callback registered by loadLibrary.
+  void unref(int ref);
+  // Functions mode: runs the callback `ref` with (keys, args) as its two arguments; replies
+  // as run() does.
+  void runFunction(ScriptRun& run, int ref, const std::vector<std::string>& keys,
+                   const std::vector<std::string>& args, ReplyBuilder& out);
+
   // Runs the compiled function `name`. EVAL: keys/args become the KEYS/ARGV globals;
   // FUNCTION: they are passed as the function's two table arguments. The result, or the
   // error as Redis formats it, is replied to `out` (in the caller's protocol).
@@ -45,7 +75,12 @@ class LuaEngine {
 
  private:
   void setupGlobals(bool functions_mode);
+  void setupLoadApi();
+  // Calls the function on top of the stack (above the error handler at `errfunc`).
+  void callAndReply(ScriptRun& run, int base, int errfunc, const std::vector<std::string>& keys,
+                    const std::vector<std::string>& args, bool eval_globals, ReplyBuilder& out);
   lua_State* L_;
+  bool functions_mode_ = false;
   int calls_since_gc_ = 0;
 };
 

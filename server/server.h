@@ -119,12 +119,16 @@ struct CommandRows {
 CommandRows stringCommands();
 CommandRows keyCommands();
 CommandRows listCommands();
+CommandRows hashCommands();
+CommandRows setCommands();
+CommandRows zsetCommands();
 CommandRows connectionCommands();
 CommandRows pubsubCommands();
 CommandRows multiCommands();
 CommandRows serverCommands();
 CommandRows introspectionCommands();
 CommandRows scriptingCommands();
+CommandRows functionCommands();
 // Script cache figures for INFO memory (eval.cpp).
 size_t evalCachedScripts();
 size_t evalScriptsBytes();

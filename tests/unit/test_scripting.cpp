@@ -1,0 +1,404 @@
+// tests/unit/test_scripting.cpp — EVAL, SCRIPT and FUNCTION / FCALL run in-process: value
+// conversions both ways in RESP2 and RESP3, error texts (script: <sha>, on @user_script:N),
+// the read-only globals, shebang flags, EVAL_RO, the script cache and function libraries.
+// Every expected reply was taken from the real redis-server 7.0.15 (a few cases where the
+// reference's output order is random per process, e.g. functions of one library in FUNCTION
+// LIST, use libraries with a single function). The busy state needs sockets: see
+// tests/integration/test_busy.py.
+#include <doctest/doctest.h>
+
+#include "tests/unit/harness.h"
+
+using osprey::test::TestServer;
+
+TEST_CASE("EVAL: Lua values to RESP2 replies") {
+  TestServer ts;
+  CHECK(ts.run({"EVAL", "return 1", "0"}) ==
+        ":1\r\n");
+  CHECK(ts.run({"EVAL", "return 3.99", "0"}) ==
+        ":3\r\n");
+  CHECK(ts.run({"EVAL", "return -3.99", "0"}) ==
+        ":-3\r\n");
+  CHECK(ts.run({"EVAL", "return 'hello'", "0"}) ==
+        "$5\r\nhello\r\n");
+  CHECK(ts.run({"EVAL", "return true", "0"}) ==
+        ":1\r\n");
+  CHECK(ts.run({"EVAL", "return false", "0"}) ==
+        "$-1\r\n");
+  CHECK(ts.run({"EVAL", "return nil", "0"}) ==
+        "$-1\r\n");
+  CHECK(ts.run({"EVAL", "return {1, 2, 3, 'ciao', {1, 2}}", "0"}) ==
+        "*5\r\n:1\r\n:2\r\n:3\r\n$4\r\nciao\r\n*2\r\n:1\r\n:2\r\n");
+  CHECK(ts.run({"EVAL", "return {1, 2, nil, 4}", "0"}) ==
+        "*2\r\n:1\r\n:2\r\n");
+  CHECK(ts.run({"EVAL", "return {}", "0"}) ==
+        "*0\r\n");
+  CHECK(ts.run({"EVAL", "return {err='My Error'}", "0"}) ==
+        "-My Error\r\n");
+  CHECK(ts.run({"EVAL", "return {ok='fine'}", "0"}) ==
+        "+fine\r\n");
+  CHECK(ts.run({"EVAL", "return redis.error_reply('MYERR custom')", "0"}) ==
+        "-MYERR custom\r\n");
+  CHECK(ts.run({"EVAL", "return redis.error_reply('-X lead dash')", "0"}) ==
+        "-X lead dash\r\n");
+  CHECK(ts.run({"EVAL", "return redis.status_reply('FINE')", "0"}) ==
+        "+FINE\r\n");
+  CHECK(ts.run({"EVAL", "return {double=3.5}", "0"}) ==
+        "$3\r\n3.5\r\n");
+  CHECK(ts.run({"EVAL", "return {big_number='1234567890123456789012'}", "0"}) ==
+        "$22\r\n1234567890123456789012\r\n");
+  CHECK(ts.run({"EVAL", "return {verbatim_string={format='txt', string='hi'}}", "0"}) ==
+        "$2\r\nhi\r\n");
+  CHECK(ts.run({"EVAL", "return {map={a=1}}", "0"}) ==
+        "*2\r\n$1\r\na\r\n:1\r\n");
+  CHECK(ts.run({"EVAL", "return {set={a=true}}", "0"}) ==
+        "*1\r\n$1\r\na\r\n");
+  CHECK(ts.run({"EVAL", "return {ok='a\\r\\nb'}", "0"}) ==
+        "+a  b\r\n");
+  CHECK(ts.run({"EVAL", "redis.setresp(3) return true", "0"}) ==
+        ":1\r\n");
+  CHECK(ts.run({"EVAL", "redis.setresp(3) return false", "0"}) ==
+        ":0\r\n");
+}
+
+TEST_CASE("EVAL: Lua values to RESP3 replies") {
+  TestServer ts;
+  ts.run({"HELLO", "3"});
+  CHECK(ts.run({"EVAL", "return true", "0"}) ==
+        ":1\r\n");
+  CHECK(ts.run({"EVAL", "return false", "0"}) ==
+        "_\r\n");
+  CHECK(ts.run({"EVAL", "return nil", "0"}) ==
+        "_\r\n");
+  CHECK(ts.run({"EVAL", "redis.setresp(3) return true", "0"}) ==
+        "#t\r\n");
+  CHECK(ts.run({"EVAL", "redis.setresp(3) return false", "0"}) ==
+        "#f\r\n");
+  CHECK(ts.run({"EVAL", "return {double=3.5}", "0"}) ==
+        ",3.5\r\n");
+  CHECK(ts.run({"EVAL", "return {big_number='1234567890123456789012'}", "0"}) ==
+        "(1234567890123456789012\r\n");
+  CHECK(ts.run({"EVAL", "return {verbatim_string={format='txt', string='hi'}}", "0"}) ==
+        "=6\r\ntxt:hi\r\n");
+  CHECK(ts.run({"EVAL", "return {map={a=1}}", "0"}) ==
+        "%1\r\n$1\r\na\r\n:1\r\n");
+  CHECK(ts.run({"EVAL", "return {set={a=true}}", "0"}) ==
+        "~1\r\n$1\r\na\r\n");
+  CHECK(ts.run({"EVAL", "return {1, {map={k='v'}}}", "0"}) ==
+        "*2\r\n:1\r\n%1\r\n$1\r\nk\r\n$1\r\nv\r\n");
+  CHECK(ts.run({"EVAL", "return {err='My Error'}", "0"}) ==
+        "-My Error\r\n");
+}
+
+TEST_CASE("EVAL: replies to Lua values") {
+  TestServer ts;
+  ts.run({"SET", "str", "abc"});
+  CHECK(ts.run({"EVAL", "return redis.call('ping')", "0"}) ==
+        "+PONG\r\n");
+  CHECK(ts.run({"EVAL", "return type(redis.call('ping'))", "0"}) ==
+        "$5\r\ntable\r\n");
+  CHECK(ts.run({"EVAL", "return redis.call('ping')['ok']", "0"}) ==
+        "$4\r\nPONG\r\n");
+  CHECK(ts.run({"EVAL", "return redis.call('get', KEYS[1])", "1", "str"}) ==
+        "$3\r\nabc\r\n");
+  CHECK(ts.run({"EVAL", "return type(redis.call('get', 'nokey'))", "0"}) ==
+        "$7\r\nboolean\r\n");
+  CHECK(ts.run({"EVAL", "return redis.call('get', 'nokey') == false", "0"}) ==
+        ":1\r\n");
+  CHECK(ts.run({"EVAL", "return redis.call('incr', 'counter')", "0"}) ==
+        ":1\r\n");
+  CHECK(ts.run({"EVAL", "return type(redis.call('incr', 'counter'))", "0"}) ==
+        "$6\r\nnumber\r\n");
+  CHECK(ts.run({"EVAL", "return redis.call('rpush', 'list', 'a', 'b', 'c')", "0"}) ==
+        ":3\r\n");
+  CHECK(ts.run({"EVAL", "return redis.call('lrange', 'list', 0, -1)", "0"}) ==
+        "*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n");
+  CHECK(ts.run({"EVAL", "local t = redis.call('lrange', 'list', 0, -1) return #t", "0"}) ==
+        ":3\r\n");
+  CHECK(ts.run({"EVAL", "return redis.pcall('incr', 'str')", "0"}) ==
+        "-ERR value is not an integer or out of range\r\n");
+  CHECK(ts.run({"EVAL", "return type(redis.pcall('incr', 'str'))", "0"}) ==
+        "$5\r\ntable\r\n");
+  CHECK(ts.run({"EVAL", "return redis.pcall('incr', 'str')['err']", "0"}) ==
+        "$43\r\nERR value is not an integer or out of range\r\n");
+  CHECK(ts.run({"EVAL", "redis.setresp(3) return type(redis.call('get', 'nokey'))", "0"}) ==
+        "$3\r\nnil\r\n");
+  CHECK(ts.run({"EVAL", "redis.setresp(3) local r = redis.call('command', 'docs', 'echo') return r['map']['echo']['map']['since']", "0"}) ==
+        "$5\r\n1.0.0\r\n");
+  CHECK(ts.run({"EVAL", "return redis.call('set', KEYS[1], ARGV[1])", "1", "k1", "v1"}) ==
+        "+OK\r\n");
+  CHECK(ts.run({"EVAL", "return {KEYS[1], KEYS[2], ARGV[1], ARGV[2]}", "2", "a", "b", "c", "d"}) ==
+        "*4\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n");
+  CHECK(ts.run({"EVAL", "return redis.call('set', 'n', 3.5)", "0"}) ==
+        "+OK\r\n");
+  CHECK(ts.run({"EVAL", "return redis.call('get', 'n')", "0"}) ==
+        "$3\r\n3.5\r\n");
+  CHECK(ts.run({"EVAL", "return redis.call('set', 'n', {})", "0"}) ==
+        "-ERR Lua redis lib command arguments must be strings or integers script: 09ff1340ecb4337d2430da87f084d606a8be3604, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "return redis.pcall('set', 'n', {})", "0"}) ==
+        "-ERR Lua redis lib command arguments must be strings or integers\r\n");
+  CHECK(ts.run({"EVAL", "return redis.call()", "0"}) ==
+        "-ERR Please specify at least one argument for this redis lib call script: 0a907e1429221a4d85516cab7fd219a82a9439d8, on @user_script:1.\r\n");
+  ts.run({"HELLO", "3"});
+  CHECK(ts.run({"EVAL", "return redis.call('get', 'nokey')", "0"}) ==
+        "_\r\n");
+  CHECK(ts.run({"EVAL", "return redis.call('ping')", "0"}) ==
+        "+PONG\r\n");
+}
+
+TEST_CASE("EVAL: script errors") {
+  TestServer ts;
+  CHECK(ts.run({"EVAL", "return x", "0"}) ==
+        "-ERR user_script:1: Script attempted to access nonexistent global variable 'x' script: 03c387736bb5cc009ff35151572cee04677aa374, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "x = 1", "0"}) ==
+        "-ERR user_script:1: Attempt to modify a readonly table script: 34bce5f775de97f557a34088509c8bfe1ea17e52, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "error('boom')", "0"}) ==
+        "-ERR user_script:1: boom script: 82903a0434f1503e152f89c03c9acd881a0e8150, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "error({err='CUSTOM boom'})", "0"}) ==
+        "-CUSTOM boom script: 04d39340f134fecca222bb279e1aa1d64359c655, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "\n\nerror('on line three')", "0"}) ==
+        "-ERR user_script:3: on line three script: 3f219990bb9d5e4c0613b013c6affffcc3b6b84e, on @user_script:3.\r\n");
+  CHECK(ts.run({"EVAL", "return redis.call('nosuchcommand')", "0"}) ==
+        "-ERR Unknown Redis command called from script script: 60e6252e19199d82f2bea24345497fd1b735ed32, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "return redis.call('incr', 'str')", "0"}) ==
+        "-ERR value is not an integer or out of range script: e6c7e3b0f4fa8ec366e629aeb8b53c3943db848c, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "return redis.pcall('nosuchcommand')", "0"}) ==
+        "-ERR Unknown Redis command called from script\r\n");
+  CHECK(ts.run({"EVAL", "return redis.call('get')", "0"}) ==
+        "-ERR Wrong number of args calling Redis command from script script: f187dee77f607f7cff00bbabc9df38507582c78d, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "return redis.call('eval', 'return 1', 0)", "0"}) ==
+        "-ERR This Redis command is not allowed from script script: 310efa61ec0f2edf6c2e5b4007966dd555e75546, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "return (", "0"}) ==
+        "-ERR Error compiling script (new function): user_script:1: unexpected symbol near '<eof>'\r\n");
+  CHECK(ts.run({"EVAL", "return 1", "x"}) ==
+        "-ERR value is not an integer or out of range\r\n");
+  CHECK(ts.run({"EVAL", "return 1", "-1"}) ==
+        "-ERR Number of keys can't be negative\r\n");
+  CHECK(ts.run({"EVAL", "return 1", "2", "a"}) ==
+        "-ERR Number of keys can't be greater than number of args\r\n");
+  CHECK(ts.run({"EVAL", "string.foo = 1", "0"}) ==
+        "-ERR user_script:1: Attempt to modify a readonly table script: 46f9bf166bc7e1ab2ed3b9de7b99c4e1e7dc1f7d, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "redis.call = nil", "0"}) ==
+        "-ERR user_script:1: Attempt to modify a readonly table script: 2786c35ed73d3860851cf52e0b5dfbbc0bdb4803, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "rawset(_G, 'x', 1)", "0"}) ==
+        "-ERR Attempt to modify a readonly table script: e2c706419da183d6229a1230c3be09cc32cdeee0, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "setmetatable(_G, nil)", "0"}) ==
+        "-ERR Attempt to modify a readonly table script: 22fdd3b51da2d4bc6703d71d651cd782d8e5a35f, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "return loadfile", "0"}) ==
+        "-ERR user_script:1: Script attempted to access nonexistent global variable 'loadfile' script: a08fbe72c95f67027cc9b6349f5d335b598397b7, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "return dofile('/etc/passwd')", "0"}) ==
+        "-ERR user_script:1: Script attempted to access nonexistent global variable 'dofile' script: 08c011fe391ccf0f929e4157315420760f61e767, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "local t = {} t.x = 1 return t.x", "0"}) ==
+        ":1\r\n");
+  CHECK(ts.run({"EVAL", "return redis.register_function", "0"}) ==
+        "$-1\r\n");
+}
+
+TEST_CASE("EVAL: shebang flags and EVAL_RO") {
+  TestServer ts;
+  ts.run({"SCRIPT", "FLUSH"});
+  CHECK(ts.run({"EVAL", "#!lua\nreturn 1", "0"}) ==
+        ":1\r\n");
+  CHECK(ts.run({"EVAL", "#!lua flags=no-writes\nreturn redis.call('get', 'str')", "0"}) ==
+        "$3\r\nabc\r\n");
+  CHECK(ts.run({"EVAL", "#!lua flags=no-writes\nreturn redis.call('set', 'k', 'v')", "0"}) ==
+        "-ERR Write commands are not allowed from read-only scripts. script: b257fa457662db6b514d4f207000d9d67c45e83f, on @user_script:2.\r\n");
+  CHECK(ts.run({"EVAL", "#!lua flags=no-writes,allow-oom,allow-stale,no-cluster,allow-cross-slot-keys\nreturn 1", "0"}) ==
+        ":1\r\n");
+  CHECK(ts.run({"EVAL", "#!lua flags=bad\nreturn 1", "0"}) ==
+        "-ERR Unexpected flag in script shebang: bad\r\n");
+  CHECK(ts.run({"EVAL", "#!lua foo=bar\nreturn 1", "0"}) ==
+        "-ERR Unknown lua shebang option: foo=bar\r\n");
+  CHECK(ts.run({"EVAL", "#!luajit\nreturn 1", "0"}) ==
+        "-ERR Unexpected engine in script shebang: #!luajit\r\n");
+  CHECK(ts.run({"EVAL", "#!lua\n\nerror('line 3')", "0"}) ==
+        "-ERR user_script:3: line 3 script: 2edda73d546de4b5cacc10c65d571d028d9bf05e, on @user_script:3.\r\n");
+  CHECK(ts.run({"EVAL", "#! lua\nreturn 1", "0"}) ==
+        "-ERR Unexpected engine in script shebang: #!\r\n");
+  CHECK(ts.run({"EVAL_RO", "return redis.call('get', 'str')", "0"}) ==
+        "$3\r\nabc\r\n");
+  CHECK(ts.run({"EVAL_RO", "return redis.call('set', 'k', 'v')", "0"}) ==
+        "-ERR Write commands are not allowed from read-only scripts. script: 2d991be581da74a0c0c441c4beb92ae41c2e1eb9, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL_RO", "#!lua\nreturn 1", "0"}) ==
+        "-ERR Can not execute a script with write flag using *_ro command.\r\n");
+  CHECK(ts.run({"EVAL_RO", "#!lua flags=no-writes\nreturn 1", "0"}) ==
+        ":1\r\n");
+  CHECK(ts.run({"EVALSHA_RO", "e0e1f9fabfc9d4800c877a703b823ac0578ff8db", "0"}) ==
+        "-NOSCRIPT No matching script. Please use EVAL.\r\n");
+}
+
+TEST_CASE("SCRIPT LOAD, EXISTS, FLUSH and EVALSHA") {
+  TestServer ts;
+  ts.run({"SCRIPT", "FLUSH"});
+  CHECK(ts.run({"SCRIPT", "LOAD", "return 'loaded'"}) ==
+        "$40\r\nb534286061d4b9e4026607613b95c06c06015ae8\r\n");
+  CHECK(ts.run({"SCRIPT", "EXISTS", "b534286061d4b9e4026607613b95c06c06015ae8", "ffffffffffffffffffffffffffffffffffffffff"}) ==
+        "*2\r\n:1\r\n:0\r\n");
+  CHECK(ts.run({"EVALSHA", "b534286061d4b9e4026607613b95c06c06015ae8", "0"}) ==
+        "$6\r\nloaded\r\n");
+  CHECK(ts.run({"EVALSHA", "B534286061D4B9E4026607613B95C06C06015AE8", "0"}) ==
+        "$6\r\nloaded\r\n");
+  CHECK(ts.run({"EVALSHA", "ffffffffffffffffffffffffffffffffffffffff", "0"}) ==
+        "-NOSCRIPT No matching script. Please use EVAL.\r\n");
+  CHECK(ts.run({"EVALSHA", "short", "0"}) ==
+        "-NOSCRIPT No matching script. Please use EVAL.\r\n");
+  CHECK(ts.run({"SCRIPT", "LOAD", "return ("}) ==
+        "-ERR Error compiling script (new function): user_script:1: unexpected symbol near '<eof>'\r\n");
+  CHECK(ts.run({"SCRIPT", "LOAD", "#!lua flags=bad\nreturn 1"}) ==
+        "-ERR Unexpected flag in script shebang: bad\r\n");
+  CHECK(ts.run({"SCRIPT", "FLUSH", "SYNC"}) ==
+        "+OK\r\n");
+  CHECK(ts.run({"SCRIPT", "FLUSH", "ASYNC"}) ==
+        "+OK\r\n");
+  CHECK(ts.run({"SCRIPT", "FLUSH", "BAD"}) ==
+        "-ERR SCRIPT FLUSH only support SYNC|ASYNC option\r\n");
+  CHECK(ts.run({"SCRIPT", "EXISTS", "b534286061d4b9e4026607613b95c06c06015ae8"}) ==
+        "*1\r\n:0\r\n");
+  CHECK(ts.run({"EVALSHA", "b534286061d4b9e4026607613b95c06c06015ae8", "0"}) ==
+        "-NOSCRIPT No matching script. Please use EVAL.\r\n");
+  CHECK(ts.run({"SCRIPT", "KILL"}) ==
+        "-NOTBUSY No scripts in execution right now.\r\n");
+  CHECK(ts.run({"SCRIPT", "NOSUCH"}) ==
+        "-ERR unknown subcommand 'NOSUCH'. Try SCRIPT HELP.\r\n");
+}
+
+TEST_CASE("FUNCTION LOAD, LIST, DELETE and FCALL") {
+  TestServer ts;
+  ts.run({"FUNCTION", "FLUSH"});
+  CHECK(ts.run({"FUNCTION", "LOAD", "#!lua name=mylib\nredis.register_function('echo_args', function(keys, args) return {keys[1], args[1], #keys, #args} end)\nredis.register_function{function_name='ro_get', callback=function(keys) return redis.call('get', keys[1]) end, flags={'no-writes'}, description='reads a key'}\nredis.register_function('do_set', function(keys, args) return redis.call('set', keys[1], args[1]) end)\n"}) ==
+        "$5\r\nmylib\r\n");
+  CHECK(ts.run({"FUNCTION", "LOAD", "#!lua name=mylib\nredis.register_function('echo_args', function(keys, args) return {keys[1], args[1], #keys, #args} end)\nredis.register_function{function_name='ro_get', callback=function(keys) return redis.call('get', keys[1]) end, flags={'no-writes'}, description='reads a key'}\nredis.register_function('do_set', function(keys, args) return redis.call('set', keys[1], args[1]) end)\n"}) ==
+        "-ERR Library 'mylib' already exists\r\n");
+  CHECK(ts.run({"FUNCTION", "LOAD", "REPLACE", "#!lua name=mylib\nredis.register_function('echo_args', function(keys, args) return {keys[1], args[1], #keys, #args} end)\nredis.register_function{function_name='ro_get', callback=function(keys) return redis.call('get', keys[1]) end, flags={'no-writes'}, description='reads a key'}\nredis.register_function('do_set', function(keys, args) return redis.call('set', keys[1], args[1]) end)\n"}) ==
+        "$5\r\nmylib\r\n");
+  CHECK(ts.run({"FUNCTION", "LOAD", "#!lua name=onelib\nredis.register_function{function_name='one', callback=function() return 1 end, flags={'allow-stale', 'no-writes'}, description='returns one'}\n"}) ==
+        "$6\r\nonelib\r\n");
+  CHECK(ts.run({"FUNCTION", "LIST", "LIBRARYNAME", "one*"}) ==
+        "*1\r\n*6\r\n$12\r\nlibrary_name\r\n$6\r\nonelib\r\n$6\r\nengine\r\n$3\r\nLUA\r\n$9\r\nfunctions\r\n*1\r\n*6\r\n$4\r\nname\r\n$3\r\none\r\n$11\r\ndescription\r\n$11\r\nreturns one\r\n$5\r\nflags\r\n*2\r\n+no-writes\r\n+allow-stale\r\n");
+  CHECK(ts.run({"FUNCTION", "LIST", "WITHCODE", "LIBRARYNAME", "ONELIB"}) ==
+        "*1\r\n*8\r\n$12\r\nlibrary_name\r\n$6\r\nonelib\r\n$6\r\nengine\r\n$3\r\nLUA\r\n$9\r\nfunctions\r\n*1\r\n*6\r\n$4\r\nname\r\n$3\r\none\r\n$11\r\ndescription\r\n$11\r\nreturns one\r\n$5\r\nflags\r\n*2\r\n+no-writes\r\n+allow-stale\r\n$12\r\nlibrary_code\r\n$160\r\n#!lua name=onelib\nredis.register_function{function_name='one', callback=function() return 1 end, flags={'allow-stale', 'no-writes'}, description='returns one'}\n\r\n");
+  CHECK(ts.run({"FUNCTION", "LIST", "LIBRARYNAME", "other*"}) ==
+        "*0\r\n");
+  CHECK(ts.run({"FUNCTION", "DELETE", "onelib"}) ==
+        "+OK\r\n");
+  CHECK(ts.run({"FUNCTION", "LIST", "BAD"}) ==
+        "-ERR Unknown argument BAD\r\n");
+  CHECK(ts.run({"FCALL", "echo_args", "1", "k", "a1", "a2"}) ==
+        "*4\r\n$1\r\nk\r\n$2\r\na1\r\n:1\r\n:2\r\n");
+  CHECK(ts.run({"FCALL", "ECHO_ARGS", "0"}) ==
+        "*0\r\n");
+  CHECK(ts.run({"FCALL", "do_set", "1", "fk", "fv"}) ==
+        "+OK\r\n");
+  CHECK(ts.run({"FCALL_RO", "ro_get", "1", "fk"}) ==
+        "$2\r\nfv\r\n");
+  CHECK(ts.run({"FCALL_RO", "do_set", "1", "fk", "fv"}) ==
+        "-ERR Can not execute a script with write flag using *_ro command.\r\n");
+  CHECK(ts.run({"FCALL", "nosuch", "0"}) ==
+        "-ERR Function not found\r\n");
+  CHECK(ts.run({"FCALL", "echo_args", "x"}) ==
+        "-ERR Bad number of keys provided\r\n");
+  CHECK(ts.run({"FCALL", "echo_args", "-1"}) ==
+        "-ERR Number of keys can't be negative\r\n");
+  CHECK(ts.run({"FCALL", "echo_args", "3", "a"}) ==
+        "-ERR Number of keys can't be greater than number of args\r\n");
+  CHECK(ts.run({"FUNCTION", "STATS"}) ==
+        "*4\r\n$14\r\nrunning_script\r\n$-1\r\n$7\r\nengines\r\n*2\r\n$3\r\nLUA\r\n*4\r\n$15\r\nlibraries_count\r\n:1\r\n$15\r\nfunctions_count\r\n:3\r\n");
+  CHECK(ts.run({"FUNCTION", "KILL"}) ==
+        "-NOTBUSY No scripts in execution right now.\r\n");
+  CHECK(ts.run({"FUNCTION", "DELETE", "nosuch"}) ==
+        "-ERR Library not found\r\n");
+  CHECK(ts.run({"FUNCTION", "DELETE", "mylib"}) ==
+        "+OK\r\n");
+  CHECK(ts.run({"FCALL", "echo_args", "0"}) ==
+        "-ERR Function not found\r\n");
+  CHECK(ts.run({"FUNCTION", "LIST"}) ==
+        "*0\r\n");
+  CHECK(ts.run({"FUNCTION", "FLUSH", "BAD"}) ==
+        "-ERR FUNCTION FLUSH only supports SYNC|ASYNC option\r\n");
+  CHECK(ts.run({"FUNCTION", "FLUSH"}) ==
+        "+OK\r\n");
+}
+
+TEST_CASE("FUNCTION LOAD errors") {
+  TestServer ts;
+  ts.run({"FUNCTION", "FLUSH"});
+  CHECK(ts.run({"FUNCTION", "LOAD", "return 1"}) ==
+        "-ERR Missing library metadata\r\n");
+  CHECK(ts.run({"FUNCTION", "LOAD", "#!lua name=x"}) ==
+        "-ERR Invalid library metadata\r\n");
+  CHECK(ts.run({"FUNCTION", "LOAD", "#!lua\nreturn 1"}) ==
+        "-ERR Library name was not given\r\n");
+  CHECK(ts.run({"FUNCTION", "LOAD", "#!lua name=a name=b\n"}) ==
+        "-ERR Invalid metadata value, name argument was given multiple times\r\n");
+  CHECK(ts.run({"FUNCTION", "LOAD", "#!lua foo=bar\n"}) ==
+        "-ERR Invalid metadata value given: foo=bar\r\n");
+  CHECK(ts.run({"FUNCTION", "LOAD", "#!js name=x\n"}) ==
+        "-ERR Engine 'js' not found\r\n");
+  CHECK(ts.run({"FUNCTION", "LOAD", "#!lua name=bad-name\n"}) ==
+        "-ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long\r\n");
+  CHECK(ts.run({"FUNCTION", "LOAD", "#!lua name=x\nreturn 1"}) ==
+        "-ERR No functions registered\r\n");
+  CHECK(ts.run({"FUNCTION", "LOAD", "#!lua name=x\nthis is not lua"}) ==
+        "-ERR Error compiling function: user_function:2: '=' expected near 'is'\r\n");
+  CHECK(ts.run({"FUNCTION", "LOAD", "#!lua name=x\nredis.call('ping')"}) ==
+        "-ERR Error registering functions: ERR user_function:2: Script attempted to access nonexistent global variable 'call'\r\n");
+  CHECK(ts.run({"FUNCTION", "LOAD", "#!lua name=x\nlocal s = string.len('a')"}) ==
+        "-ERR Error registering functions: ERR user_function:2: Script attempted to access nonexistent global variable 'string'\r\n");
+  CHECK(ts.run({"FUNCTION", "LOAD", "#!lua name=x\ny = 1"}) ==
+        "-ERR Error registering functions: ERR user_function:2: Attempt to modify a readonly table\r\n");
+  CHECK(ts.run({"FUNCTION", "LOAD", "#!lua name=x\nredis.register_function('f')"}) ==
+        "-ERR Error registering functions: ERR calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).\r\n");
+  CHECK(ts.run({"FUNCTION", "LOAD", "#!lua name=x\nredis.register_function('f', 1)"}) ==
+        "-ERR Error registering functions: ERR second argument to redis.register_function must be a function\r\n");
+  CHECK(ts.run({"FUNCTION", "LOAD", "#!lua name=x\nredis.register_function('bad-name', function() end)"}) ==
+        "-ERR Error registering functions: ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long\r\n");
+  CHECK(ts.run({"FUNCTION", "LOAD", "#!lua name=x\nredis.register_function('f', function() end)\nredis.register_function('f', function() end)"}) ==
+        "-ERR Error registering functions: ERR Function already exists in the library\r\n");
+  CHECK(ts.run({"FUNCTION", "LOAD", "#!lua name=x\nredis.register_function{function_name='f'}"}) ==
+        "-ERR Error registering functions: ERR redis.register_function must get a callback argument\r\n");
+  CHECK(ts.run({"FUNCTION", "LOAD", "#!lua name=x\nredis.register_function{callback=function() end}"}) ==
+        "-ERR Error registering functions: ERR redis.register_function must get a function name argument\r\n");
+  CHECK(ts.run({"FUNCTION", "LOAD", "#!lua name=x\nredis.register_function{function_name='f', callback=function() end, flags={'bad'}}"}) ==
+        "-ERR Error registering functions: ERR unknown flag given\r\n");
+  CHECK(ts.run({"FUNCTION", "LOAD", "#!lua name=x\nredis.register_function{function_name='f', callback=function() end, other=1}"}) ==
+        "-ERR Error registering functions: ERR unknown argument given to redis.register_function\r\n");
+  CHECK(ts.run({"FUNCTION", "LOAD", "#!lua name=x\nredis.register_function('f', function() end)"}) ==
+        "$1\r\nx\r\n");
+  CHECK(ts.run({"FUNCTION", "LOAD", "#!lua name=y\nredis.register_function('F', function() end)"}) ==
+        "-ERR Function F already exists\r\n");
+  CHECK(ts.run({"FUNCTION", "LOAD", "BADOPT", "#!lua name=y\nredis.register_function('g', function() end)"}) ==
+        "-ERR Unknown option given: BADOPT\r\n");
+  CHECK(ts.run({"FUNCTION", "LOAD", "#!lua name=y\nredis.register_function('g', function() return redis.register_function end)"}) ==
+        "$1\r\ny\r\n");
+  CHECK(ts.run({"FCALL", "g", "0"}) ==
+        "$-1\r\n");
+  CHECK(ts.run({"FUNCTION", "LOAD", "REPLACE", "#!lua name=y\nredis.register_function('g', function() return x end)"}) ==
+        "$1\r\ny\r\n");
+  CHECK(ts.run({"FCALL", "g", "0"}) ==
+        "-ERR user_function:2: Script attempted to access nonexistent global variable 'x' script: g, on @user_function:2.\r\n");
+  CHECK(ts.run({"FUNCTION", "LOAD", "REPLACE", "#!lua name=y\nredis.register_function('g', function() error('boom') end)"}) ==
+        "$1\r\ny\r\n");
+  CHECK(ts.run({"FCALL", "g", "0"}) ==
+        "-ERR user_function:2: boom script: g, on @user_function:2.\r\n");
+  ts.run({"FUNCTION", "FLUSH"});
+}
+
+TEST_CASE("FUNCTION replies in RESP3") {
+  TestServer ts;
+  ts.run({"FUNCTION", "FLUSH"});
+  ts.run({"HELLO", "3"});
+  CHECK(ts.run({"FUNCTION", "LOAD", "#!lua name=onelib\nredis.register_function{function_name='one', callback=function() return 1 end, flags={'allow-stale', 'no-writes'}, description='returns one'}\n"}) ==
+        "$6\r\nonelib\r\n");
+  CHECK(ts.run({"FUNCTION", "LIST"}) ==
+        "*1\r\n%3\r\n$12\r\nlibrary_name\r\n$6\r\nonelib\r\n$6\r\nengine\r\n$3\r\nLUA\r\n$9\r\nfunctions\r\n*1\r\n%3\r\n$4\r\nname\r\n$3\r\none\r\n$11\r\ndescription\r\n$11\r\nreturns one\r\n$5\r\nflags\r\n~2\r\n+no-writes\r\n+allow-stale\r\n");
+  CHECK(ts.run({"FUNCTION", "STATS"}) ==
+        "%2\r\n$14\r\nrunning_script\r\n_\r\n$7\r\nengines\r\n%1\r\n$3\r\nLUA\r\n%2\r\n$15\r\nlibraries_count\r\n:1\r\n$15\r\nfunctions_count\r\n:1\r\n");
+  CHECK(ts.run({"FCALL", "one", "0"}) ==
+        ":1\r\n");
+  CHECK(ts.run({"FUNCTION", "LOAD", "REPLACE", "#!lua name=onelib\nredis.register_function('one', function() redis.setresp(3) return {map={k=redis.call('get', 'nokey')}} end)"}) ==
+        "$6\r\nonelib\r\n");
+  CHECK(ts.run({"FCALL", "one", "0"}) ==
+        "%0\r\n");
+  ts.run({"FUNCTION", "FLUSH"});
+}
+
