@@ -136,3 +136,13 @@ void logRaw(LogLevel level, std::string_view msg) {
 }
 
 }  // namespace osprey
+
+namespace osprey {
+
+void logVerbatim(LogLevel level, std::string_view text) {
+  if (static_cast<int>(level) < gLevel.load(std::memory_order_relaxed)) return;
+  std::lock_guard<std::mutex> lock(gMutex);
+  currentLogger().log(spdlog::level::info, spdlog::string_view_t(text.data(), text.size()));
+}
+
+}  // namespace osprey

@@ -30,6 +30,8 @@ void logSetRole(char role);
 
 // Writes msg as one log line; nothing happens below the current level.
 void logRaw(LogLevel level, std::string_view msg);
+// Writes text as it is, without the pid/time/level prefix (the start-up banner).
+void logVerbatim(LogLevel level, std::string_view text);
 
 namespace detail {
 // Redis formats serverLog messages into a 1024-byte buffer, so longer ones are cut to

@@ -222,7 +222,7 @@ static void echoCommand(Client& c) { c.r().bulk(c.arg(1)); }
 
 static void selectCommand(Client& c) {
   long long id;
-  if (!getLongLongOrReply(c, c.arg(1), &id, "ERR invalid DB index")) return;
+  if (!getLongLongOrReply(c, c.arg(1), &id)) return;
   if (id < 0 || id >= static_cast<long long>(server.dbs.size())) {
     c.r().error(err::kDbIndexRange);
     return;

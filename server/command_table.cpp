@@ -127,7 +127,7 @@ void CommandTable::build() {
   for (auto family : {connectionCommands, stringCommands, keyCommands, listCommands,
                       hashCommands, setCommands, zsetCommands, pubsubCommands, multiCommands,
                       serverCommands, introspectionCommands, scriptingCommands,
-                      functionCommands}) {
+                      functionCommands, sortCommands}) {
     CommandRows rows = family();
     for (size_t i = 0; i < rows.count; i++) addRow(rows.rows[i]);
   }
@@ -280,7 +280,7 @@ static void commandInfoCommand(Client& c) {
     if (cmd)
       replyCommandInfo(r, *cmd);
     else
-      r.nullArray();
+      r.null();
   }
 }
 
@@ -410,10 +410,10 @@ static const CommandRow kIntrospectionRows[] = {
     {"command|docs", -2, "loading stale", "@connection", 0, 0, 0, commandDocsCommand, "server",
      "7.0.0", "Get array of specific Redis command documentation",
      "O(N) where N is the number of commands to look up", "nondeterministic_output_order"},
-    {"command|getkeys", -3, "loading stale", "@connection", 0, 0, 0, commandGetkeysCommand,
+    {"command|getkeys", -4, "loading stale", "@connection", 0, 0, 0, commandGetkeysCommand,
      "server", "2.8.13", "Extract keys given a full Redis command",
      "O(N) where N is the number of arguments to the command"},
-    {"command|getkeysandflags", -3, "loading stale", "@connection", 0, 0, 0,
+    {"command|getkeysandflags", -4, "loading stale", "@connection", 0, 0, 0,
      commandGetkeysAndFlagsCommand, "server", "7.0.0",
      "Extract keys and access flags given a full Redis command",
      "O(N) where N is the number of arguments to the command"},

@@ -6,6 +6,7 @@
 
 #include "common/config.h"
 #include "common/util.h"
+#include "server/blocking.h"
 
 namespace osprey {
 
@@ -196,7 +197,10 @@ void touchWatchedKey(Db& db, std::string_view key) {
   for (Client* c : it->second) c->dirty_cas = true;
 }
 
-void signalModifiedKey(Client* c, Db& db, std::string_view key) { touchWatchedKey(db, key); }
+void signalModifiedKey(Client* c, Db& db, std::string_view key) {
+  touchWatchedKey(db, key);
+  signalKeyAsReady(db, key);  // clients blocked on this key may now be served
+}
 
 void touchAllWatchedKeysInDb(Db& db, Db* other) {
   for (auto& [key, clients] : db.watched_keys) {

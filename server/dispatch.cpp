@@ -12,6 +12,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "server/blocking.h"
 #include "server/db.h"
 #include "server/server.h"
 #include "server/scripting_hooks.h"
@@ -29,8 +30,12 @@ void rejectCommand(Client& c, std::string_view errtext) {
     c.mstate_flags = 0;
     c.in_multi = c.dirty_cas = c.dirty_exec = false;
     unwatchAllKeys(c);
+    // Redis builds its dispatcher errors without a code (the reply gets "ERR " added), so
+    // the reason quotes them bare; coded ones (BUSY, NOAUTH, ...) keep their code.
+    std::string_view reason = errtext;
+    if (reason.substr(0, 4) == "ERR ") reason.remove_prefix(4);
     std::string e = "EXECABORT Transaction discarded because of: ";
-    e.append(errtext);
+    e.append(reason);
     c.r().error(e);
     return;
   }
@@ -65,7 +70,7 @@ void replyHelp(Client& c, const std::vector<std::string>& lines) {
   c.r().status(cmd + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
   for (const auto& l : lines) c.r().status(l);
   c.r().status("HELP");
-  c.r().status("    Print this help.");
+  c.r().status("    Prints this help.");
 }
 
 bool getLongLongOrReply(Client& c, const std::string& s, long long* out, const char* msg) {
@@ -277,7 +282,8 @@ bool processCommand(Client& c) {
   }
 
   call(c);
-  return true;
+  if (!server.ready_keys.empty() && !server.in_script) handleClientsBlockedOnKeys();
+  return !c.blocked;
 }
 
 // ---- call ------------------------------------------------------------------

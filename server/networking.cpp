@@ -27,6 +27,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "server/blocking.h"
 #include "server/db.h"
 #include "server/networking.h"
 #include "server/server.h"
@@ -307,6 +308,9 @@ void freeClient(Client* c) {
   if (!c->fake) serverLog(LogLevel::Verbose, "Client closed connection");
   pubsubUnsubscribeAll(*c);
   unwatchAllKeys(*c);
+  unblockClient(*c);
+  if (c->unblocked_pending)
+    server.unblocked_clients.erase(std::remove(server.unblocked_clients.begin(), server.unblocked_clients.end(), c), server.unblocked_clients.end());
   if (c->monitor) server.monitors.erase(std::remove(server.monitors.begin(), server.monitors.end(), c), server.monitors.end());
   if (c->pending_write)
     server.clients_pending_write.erase(std::remove(server.clients_pending_write.begin(), server.clients_pending_write.end(), c), server.clients_pending_write.end());
@@ -409,7 +413,7 @@ void processInputBuffer(Client* c) {
   ParserLimits limits;
   limits.proto_max_bulk_len = cfg().proto_max_bulk_len;
   while (c->qpos < c->querybuf.size()) {
-    if (c->close_after_reply || c->close_asap || c->postponed || c->protected_) break;
+    if (c->close_after_reply || c->close_asap || c->postponed || c->protected_ || c->blocked) break;
     limits.auth_required = !c->authenticated;
     std::string perr;
     auto res = c->parser.parse(c->querybuf, &c->qpos, &c->argv, limits, &perr);

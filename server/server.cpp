@@ -12,6 +12,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "server/blocking.h"
 #include "server/db.h"
 #include "server/networking.h"
 
@@ -72,6 +73,7 @@ static void onBeforeSleep(uv_prepare_t*) {
   updateCachedTime();
   checkClientPauseTimeout();
   if (cfg().hz > 0 && server.active_expire_enabled) activeExpireCycle(true);
+  processUnblockedClients();
   handleClientsWithPendingWrites();
   freeClientsInAsyncQueue();
 }
@@ -226,7 +228,22 @@ int serverMain(const std::string& config_path, const std::vector<std::string>& o
   for (size_t i = 0; i < server.dbs.size(); i++) server.dbs[i].id = static_cast<int>(i);
   server.commands.build();
   serverLog(LogLevel::Notice, "monotonic clock: POSIX clock_gettime");
-  serverLog(LogLevel::Notice, "Running mode=standalone, port={}.", cfg().port);
+  if (cfg().always_show_logo || (cfg().logfile.empty() && isatty(fileno(stdout)))) {
+    // Our own banner, carrying the facts Redis's logo carries (tools such as Redis's test
+    // suite read the " PID: <pid>" line from it).
+    std::string banner = fmt::format(
+        "\n"
+        "        ___\n"
+        "   ____/ o \\___       Osprey {} (Redis {} compatible) 64 bit\n"
+        "   \\___     ___/      Running in standalone mode\n"
+        "        \\   /         Port: {}\n"
+        "         \\_/          PID: {}\n"
+        "\n",
+        kOspreyVersion, kRedisVersion, cfg().port, server.pid);
+    logVerbatim(LogLevel::Notice, banner);
+  } else {
+    serverLog(LogLevel::Notice, "Running mode=standalone, port={}.", cfg().port);
+  }
 
   if (!listenToPort()) return 1;
   createPidFile();

@@ -129,6 +129,7 @@ CommandRows serverCommands();
 CommandRows introspectionCommands();
 CommandRows scriptingCommands();
 CommandRows functionCommands();
+CommandRows sortCommands();
 // Script cache figures for INFO memory (eval.cpp).
 size_t evalCachedScripts();
 size_t evalScriptsBytes();
@@ -140,6 +141,8 @@ struct Db {
   int id = 0;
   Dict<std::string, Object> keys;
   Dict<std::string_view, long long> expires;  // key views point into `keys` entries
+  // Blocking: key -> clients blocked on it, in arrival order.
+  std::unordered_map<std::string, std::list<Client*>> blocking_keys;
   // WATCH: key -> clients watching it in this db.
   std::unordered_map<std::string, std::list<Client*>> watched_keys;
   long long avg_ttl = 0;
@@ -227,6 +230,14 @@ struct Client {
   uint64_t subscription_seq = 0;  // orders subscriptions for UNSUBSCRIBE without arguments
   bool pubsub() const { return !channels.empty() || !patterns.empty() || !shard_channels.empty(); }
 
+  // Blocking on keys (blocking.cpp): the command in argv is re-run when a key is ready.
+  bool blocked = false;
+  uint8_t block_type = 0;  // BlockType
+  std::vector<std::string> blocking_keys;
+  long long block_timeout_ms = 0;  // absolute unix ms, 0 = none
+  Db* block_db = nullptr;
+  bool unblocked_pending = false;  // in server.unblocked_clients
+
   // Pause: a command waiting for CLIENT UNPAUSE (argv kept, input not read meanwhile).
   bool postponed = false;
   bool protected_ = false;  // not read (e.g. while its own script runs)
@@ -285,6 +296,12 @@ struct Server {
   SubscriberMap pubsub_channels;
   SubscriberMap pubsub_patterns;
   SubscriberMap pubsub_shard_channels;
+
+  // Blocking on keys.
+  std::vector<std::pair<Db*, std::string>> ready_keys;
+  std::vector<Client*> unblocked_clients;
+  long long blocked_clients = 0;
+  uv_timer_t block_timer;
 
   // Client pause.
   long long pause_end_ms = 0;

@@ -14,6 +14,7 @@
 
 #include "common/config.h"
 #include "common/util.h"
+#include "server/blocking.h"
 #include "server/db.h"
 #include "server/server.h"
 
@@ -177,17 +178,20 @@ static void rpopCommand(Client& c) { popGeneric(c, End::Tail); }
 
 // LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]: pops from the first non-empty list.
 // Propagated as LPOP/RPOP key <popped> so replicas repeat exactly what happened.
-static void lmpopCommand(Client& c) {
+// BLMPOP shares it: `numkeys_idx` is where numkeys stands; a blocking caller passes its
+// timeout (absolute ms, 0 = forever) and blocks when every list is empty.
+static void lmpopGeneric(Client& c, size_t numkeys_idx, bool blocking, long long timeout) {
   long long numkeys;
-  if (!getRangeLongOrReply(c, c.arg(1), 1, LLONG_MAX, &numkeys,
+  if (!getRangeLongOrReply(c, c.arg(numkeys_idx), 1, LLONG_MAX, &numkeys,
                            "ERR numkeys should be greater than 0"))
     return;
   long long argc = static_cast<long long>(c.argc());
-  if (numkeys >= argc - 2) {  // no room left for LEFT|RIGHT
+  if (numkeys >= argc - static_cast<long long>(numkeys_idx) - 1) {  // no room for LEFT|RIGHT
     replySyntaxError(c);
     return;
   }
-  size_t where_idx = static_cast<size_t>(numkeys) + 2;
+  size_t first_key = numkeys_idx + 1;
+  size_t where_idx = static_cast<size_t>(numkeys) + first_key;
   End e;
   if (!getEndOrReply(c, c.arg(where_idx), &e)) return;
   long long count = -1;
@@ -205,8 +209,8 @@ static void lmpopCommand(Client& c) {
   }
   if (count == -1) count = 1;
 
-  for (size_t j = 2; j < where_idx; j++) {
-    const std::string& key = c.arg(j);
+  for (size_t j = first_key; j < where_idx; j++) {
+    const std::string key = c.arg(j);
     Object* o = lookupKeyWrite(*c.db, key);
     if (!o) continue;
     if (o->type != ObjType::List) {
@@ -223,8 +227,16 @@ static void lmpopCommand(Client& c) {
     c.rewriteForPropagation({e == End::Head ? "LPOP" : "RPOP", key, ll2string(static_cast<long long>(n))});
     return;
   }
+  if (blocking && clientMayBlock(c)) {
+    std::vector<std::string> keys(c.argv.begin() + static_cast<long>(first_key),
+                                  c.argv.begin() + static_cast<long>(where_idx));
+    blockForKeys(c, keys, timeout, BlockType::List);
+    return;
+  }
   c.r().nullArray();
 }
+
+static void lmpopCommand(Client& c) { lmpopGeneric(c, 1, false, 0); }
 
 // COMMAND GETKEYS for LMPOP: numkeys keys after the numkeys argument. Redis reads numkeys
 // as a C int, so absurd values wrap the same way here; keys past the end are invalid.
@@ -563,6 +575,97 @@ static void ltrimCommand(Client& c) {
 
 // ---- Table -----------------------------------------------------------------
 
+// ---- Blocking ----------------------------------------------------------------
+// BLPOP / BRPOP / BLMOVE / BRPOPLPUSH / BLMPOP: served at once when a list has data (and
+// then propagated as their non-blocking forms), else the client blocks (blocking.cpp) and
+// its command is re-run when a list key becomes ready. Inside MULTI or a script they never
+// block: they answer as if the timeout had expired.
+
+static void blockingPopGeneric(Client& c, End e) {
+  long long timeout;
+  if (!getTimeoutOrReply(c, c.arg(c.argc() - 1), true, &timeout)) return;
+  for (size_t j = 1; j + 1 < c.argc(); j++) {
+    const std::string key = c.arg(j);
+    Object* o = lookupKeyWrite(*c.db, key);
+    if (!o) continue;
+    if (o->type != ObjType::List) {
+      replyWrongType(c);
+      return;
+    }
+    ListValue& l = o->list();
+    if (l.items.empty()) continue;
+    c.r().arrayLen(2);
+    c.r().bulk(key);
+    if (e == End::Head) {
+      c.r().bulk(l.items.front());
+      l.items.pop_front();
+    } else {
+      c.r().bulk(l.items.back());
+      l.items.pop_back();
+    }
+    listElementsRemoved(c, key, e, o, 1);
+    c.rewriteForPropagation({e == End::Head ? "LPOP" : "RPOP", key});
+    return;
+  }
+  if (!clientMayBlock(c)) {
+    c.r().nullArray();
+    return;
+  }
+  std::vector<std::string> keys(c.argv.begin() + 1, c.argv.end() - 1);
+  blockForKeys(c, keys, timeout, BlockType::List);
+}
+
+static void blpopCommand(Client& c) { blockingPopGeneric(c, End::Head); }
+static void brpopCommand(Client& c) { blockingPopGeneric(c, End::Tail); }
+
+static void blockingMoveGeneric(Client& c, End from, End to, const std::string& timeout_arg) {
+  long long timeout;
+  if (!getTimeoutOrReply(c, timeout_arg, true, &timeout)) return;
+  Object* src = lookupKeyWrite(*c.db, c.arg(1));
+  if (!src) {
+    if (!clientMayBlock(c)) {
+      c.r().null();
+      return;
+    }
+    blockForKeys(c, {c.arg(1)}, timeout, BlockType::List);
+    return;
+  }
+  if (src->type != ObjType::List) {
+    replyWrongType(c);
+    return;
+  }
+  moveGeneric(c, from, to);
+  if (from == End::Tail && to == End::Head && c.argc() == 4)
+    c.rewriteForPropagation({"RPOPLPUSH", c.arg(1), c.arg(2)});
+  else
+    c.rewriteForPropagation({"LMOVE", c.arg(1), c.arg(2), from == End::Head ? "LEFT" : "RIGHT",
+                             to == End::Head ? "LEFT" : "RIGHT"});
+}
+
+static void brpoplpushCommand(Client& c) {
+  blockingMoveGeneric(c, End::Tail, End::Head, c.arg(3));
+}
+
+static void blmoveCommand(Client& c) {
+  End from, to;
+  if (!getEndOrReply(c, c.arg(3), &from)) return;
+  if (!getEndOrReply(c, c.arg(4), &to)) return;
+  blockingMoveGeneric(c, from, to, c.arg(5));
+}
+
+static void blmpopCommand(Client& c) {
+  long long timeout;
+  if (!getTimeoutOrReply(c, c.arg(1), true, &timeout)) return;
+  lmpopGeneric(c, 2, true, timeout);
+}
+
+static std::vector<int> blmpopGetKeys(const std::vector<std::string>& argv) {
+  std::vector<std::string> shifted(argv.begin() + 1, argv.end());
+  std::vector<int> keys = lmpopGetKeys(shifted);
+  for (int& k : keys) k++;
+  return keys;
+}
+
 static const char* const kPushComplexity =
     "O(1) for each element added, so O(N) to add N elements when the command is called with "
     "multiple arguments.";
@@ -622,6 +725,24 @@ static const CommandRow kListRows[] = {
      "Pop elements from a list",
      "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
      "", lmpopGetKeys},
+    {"blpop", -3, "write noscript blocking", "@list", 1, -2, 1, blpopCommand, "list", "2.0.0",
+     "Remove and get the first element in a list, or block until one is available",
+     "O(N) where N is the number of provided keys."},
+    {"brpop", -3, "write noscript blocking", "@list", 1, -2, 1, brpopCommand, "list", "2.0.0",
+     "Remove and get the last element in a list, or block until one is available",
+     "O(N) where N is the number of provided keys."},
+    {"brpoplpush", 4, "write denyoom noscript blocking", "@list", 1, 2, 1, brpoplpushCommand,
+     "list", "2.2.0",
+     "Pop an element from a list, push it to another list and return it; or block until one is available",
+     "O(1)"},
+    {"blmove", 6, "write denyoom noscript blocking", "@list", 1, 2, 1, blmoveCommand, "list",
+     "6.2.0",
+     "Pop an element from a list, push it to another list and return it; or block until one is available",
+     "O(1)"},
+    {"blmpop", -5, "write blocking", "@list", 0, 0, 0, blmpopCommand, "list", "7.0.0",
+     "Pop elements from a list, or block until one is available",
+     "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
+     "", blmpopGetKeys},
 };
 
 CommandRows listCommands() { return {kListRows, sizeof(kListRows) / sizeof(kListRows[0])}; }

@@ -477,7 +477,8 @@ constexpr unsigned long long kSpopMoveStrategyMul = 5;
 
 static void spopWithCount(Client& c) {
   long long l;
-  if (!getPositiveLongOrReply(c, c.arg(2), &l)) return;
+  // Redis answers "must be positive" for a non-integer count too.
+  if (!getPositiveLongOrReply(c, c.arg(2), &l, err::kPositive)) return;
   unsigned long long count = static_cast<unsigned long long>(l);
   const std::string& key = c.arg(1);
   bool wrongtype;

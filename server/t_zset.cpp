@@ -1368,7 +1368,7 @@ static void zpopMinMax(Client& c, bool max) {
     return;
   }
   long long count = -1;
-  if (c.argc() == 3 && !getPositiveLongOrReply(c, c.arg(2), &count)) return;
+  if (c.argc() == 3 && !getPositiveLongOrReply(c, c.arg(2), &count, err::kPositive)) return;
   const std::string& key = c.arg(1);
   bool wrongtype;
   Object* o = lookupWriteOfType(c, key, ObjType::ZSet, &wrongtype);
@@ -1514,9 +1514,9 @@ static void zrandmemberWithCount(Client& c, long long l, bool withscores) {
   unsigned long reply_size = std::min(count, size);
   r.arrayLen(withscores && c.resp == 2 ? reply_size * 2 : reply_size);
 
-  // CASE 2: the whole set, in order.
+  // CASE 2: the whole set, from the highest score down (Redis walks zsets backwards).
   if (count >= size) {
-    z.forEach(emit);
+    for (ZSetValue::Cursor cur = z.atRank(size - 1); cur.valid(); cur.prev()) emit(cur.member(), cur.score());
     return;
   }
 
@@ -1614,7 +1614,8 @@ struct Source {
     *score = 1.0;
     return true;
   }
-  // Calls fn(member, score) in the source's order until it returns false.
+  // Calls fn(member, score) until it returns false. Zsets are walked from the highest
+  // score down, as Redis's set-algebra iterator does.
   template <class F>
   void visit(F&& fn) const {
     if (!obj) return;
@@ -1627,7 +1628,7 @@ struct Source {
     }
     ZSetValue& z = obj->zset();
     if (z.size() == 0) return;
-    for (ZSetValue::Cursor cur = z.atRank(0); cur.valid(); cur.next())
+    for (ZSetValue::Cursor cur = z.atRank(z.size() - 1); cur.valid(); cur.prev())
       if (!fn(cur.member(), cur.score())) return;
   }
 };

@@ -20,6 +20,7 @@ steps, summed over every server run). The exit status is 1 when anything failed.
 PENDING CASES (tests/integration/pending.txt)
   Cases of features Osprey does not have yet are listed there, one per line:
     <file> | <case line exactly as written, e.g. "> XADD xs 1-1 f v"> | <reason>
+    <file>:<line> | <case line> | <reason>   (only that occurrence)
     <file> | * | <reason>          (the whole file)
   A listed case that fails against Osprey counts as skipped, not failed; one that passes is
   reported loudly ("now passes: remove it from pending.txt"). The reference server always
@@ -804,7 +805,11 @@ class FileRun:
             return False
         if (self.case.name, "*") in self.pending:
             return True
-        return step is not None and (self.case.name, step.text.strip()) in self.pending
+        if step is None:
+            return False
+        text = step.text.strip()
+        return ((self.case.name, text) in self.pending or
+                ("%s:%d" % (self.case.name, step.lineno), text) in self.pending)
 
     def fail(self, step: Step | None, text: str):
         if self.is_pending(step):
