@@ -34,7 +34,7 @@ COMMON_OBJ := $(COMMON_SRC:%.cpp=$(OBJDIR)/%.o)
 SERVER_OBJ := $(SERVER_SRC:%.cpp=$(OBJDIR)/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.cpp=$(OBJDIR)/%.o)
 
-.PHONY: all deps run test unit integration compat compat-smoke bench clean
+.PHONY: all deps run test unit integration busy compat compat-smoke bench clean
 all: $(BINDIR)/osprey-server
 
 $(BINDIR)/osprey-server: $(COMMON_OBJ) $(SERVER_OBJ) $(OBJDIR)/server/main.o
@@ -59,21 +59,25 @@ run: deps
 unit: $(BINDIR)/unit-tests
 	./$(BINDIR)/unit-tests
 
-integration: bin/osprey-server
+integration: $(BINDIR)/osprey-server
 	python3 tests/integration/run.py --reference --server $(BINDIR)/osprey-server
 
 test: deps
 	@$(MAKE) --no-print-directory all $(BINDIR)/unit-tests
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration
+	@$(MAKE) --no-print-directory busy
 	@$(MAKE) --no-print-directory compat-smoke
 
 compat: deps
 	@$(MAKE) --no-print-directory all
 	tcl-compat/run.sh --full
 
-compat-smoke: bin/osprey-server
-	tcl-compat/run.sh --ci
+busy: $(BINDIR)/osprey-server
+	python3 tests/integration/test_busy.py $(BINDIR)/osprey-server
+
+compat-smoke: $(BINDIR)/osprey-server
+	tcl-compat/run.sh --ci --server $(BINDIR)/osprey-server --jobs 2 --timeout 60 --unit-timeout 300 --budget 1500
 
 bench: deps
 	@$(MAKE) --no-print-directory all

@@ -15,6 +15,7 @@
 
 #include "common/config.h"
 #include "common/util.h"
+#include "server/blocking.h"
 #include "server/db.h"
 #include "server/networking.h"
 #include "server/server.h"
@@ -561,8 +562,9 @@ static void clientPauseCommand(Client& c) {
   }
   long long end;
   if (!getTimeoutOrReply(c, c.arg(2), false, &end)) return;
-  if (server.pause_end_ms == 0) {
-    // A pause whose end is already past (timeout 0) never starts.
+  if (server.pause_end_ms == 0 || server.pause_end_ms <= server.mstime_cached) {
+    // No pause running (or one already over, e.g. just ended by CLIENT UNPAUSE). A pause
+    // whose end is already past (timeout 0) never starts.
     if (end > server.mstime_cached) {
       server.pause_end_ms = end;
       server.pause_write_only = write_only;
@@ -764,7 +766,12 @@ static void clientUnblockCommand(Client& c) {
   }
   long long id;
   if (!getLongLongOrReply(c, c.arg(2), &id)) return;
-  c.r().integer(0);
+  auto it = server.clients.find(static_cast<uint64_t>(id));
+  bool with_error = c.argc() == 4 && equalsIgnoreCase(c.arg(3), "error");
+  // Only clients blocked on keys can be unblocked (paused clients are not "blocked").
+  bool done = it != server.clients.end() && it->second->blocked &&
+              unblockClientFromOutside(*it->second, with_error);
+  c.r().integer(done ? 1 : 0);
 }
 
 // ==== Table ==================================================================

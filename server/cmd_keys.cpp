@@ -43,10 +43,9 @@ Object* lookupKeyReadNoTouch(Db& db, std::string_view key, bool notify_miss = tr
 }
 
 // A database index argument (MOVE, COPY ... DB): an int, or Redis's error.
-bool getDbIndexOrReply(Client& c, const std::string& arg, Db** out,
-                       const char* parse_error = nullptr) {
+bool getDbIndexOrReply(Client& c, const std::string& arg, Db** out) {
   long long id;
-  if (!getRangeLongOrReply(c, arg, INT_MIN, INT_MAX, &id, parse_error)) return false;
+  if (!getRangeLongOrReply(c, arg, INT_MIN, INT_MAX, &id)) return false;
   if (id < 0 || id >= static_cast<long long>(server.dbs.size())) {
     c.r().error(err::kDbIndexRange);
     return false;
@@ -56,7 +55,9 @@ bool getDbIndexOrReply(Client& c, const std::string& arg, Db** out,
 }
 
 // Redis's refcount for OBJECT REFCOUNT: small integers are shared objects (refcount
-// INT_MAX) unless an LRU/LFU maxmemory policy needs per-key access data.
+// INT_MAX) unless an LRU/LFU maxmemory policy needs per-key access data. Derived from the
+// value, so one case differs: Redis's COPY of a small integer makes an unshared object
+// (refcount 1), which we cannot tell apart without a flag on Object.
 long long objectRefcount(const Object& o) {
   if (o.type != ObjType::String || o.encoding != Encoding::Int) return 1;
   int policy = cfg().maxmemory_policy;
@@ -75,7 +76,8 @@ bool lfuPolicy() {
 
 // The LFU counter of an object whose `lru` field holds Redis's LFU layout (16 bits of
 // minutes at the last decrement, 8 bits of logarithmic counter), decayed by the periods of
-// lfu-decay-time minutes elapsed since.
+// lfu-decay-time minutes elapsed since. Meaningful once the keyspace layer keeps that
+// layout under an LFU policy (creation at counter 5, logarithmic increments on access).
 long long lfuDecayedCounter(const Object& o) {
   unsigned long now_min = static_cast<unsigned long>(server.mstime_cached / 1000 / 60) & 65535;
   unsigned long ldt = o.lru >> 8;

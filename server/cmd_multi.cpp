@@ -120,18 +120,6 @@ void discardTransaction(Client& c) {
   unwatchAll(c);
 }
 
-// The reply of an EXEC that the dispatcher refused (arity, NOAUTH, OOM, BUSY ...): the
-// transaction is discarded and the reason given after "EXECABORT". Errors of the generic
-// ERR kind lose their "ERR " code there, as in Redis ("... because of: wrong number of
-// arguments for 'exec' command"); others keep theirs ("... because of: NOAUTH ...").
-void execCommandAbort(Client& c, std::string_view error) {
-  discardTransaction(c);
-  if (error.substr(0, 4) == "ERR ") error.remove_prefix(4);
-  std::string e = "EXECABORT Transaction discarded because of: ";
-  e.append(error);
-  c.r().error(e);
-}
-
 // ==== Commands ===============================================================
 
 static void multiCommand(Client& c) {

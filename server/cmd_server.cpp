@@ -41,6 +41,7 @@ namespace osprey {
 
 // Called by serverCron (every tick) and by call() after each command (see server.h).
 void serverStatsCron();
+bool serverCronPaused();
 void recordCommandLatency(Command& cmd, long long duration_us);
 
 namespace {
@@ -372,6 +373,8 @@ std::string& replid() {
   return id;
 }
 std::string g_replid2(40, '0');
+
+bool g_cron_paused = false;  // DEBUG PAUSE-CRON
 
 // ==== Helpers ==============================================================
 
@@ -1306,6 +1309,9 @@ void debugCommand(Client& c) {
     timespec ts{static_cast<time_t>(usec / 1000000), static_cast<long>((usec % 1000000) * 1000)};
     nanosleep(&ts, nullptr);
     c.r().ok();
+  } else if (sub == "pause-cron" && argc == 3) {
+    g_cron_paused = atoi(c.arg(2).c_str()) != 0;
+    c.r().ok();
   } else if (sub == "set-active-expire" && argc == 3) {
     server.active_expire_enabled = atoi(c.arg(2).c_str()) != 0;
     c.r().ok();
@@ -2061,6 +2067,9 @@ const CommandRow kServerRows[] = {
 };
 
 }  // namespace
+
+// DEBUG PAUSE-CRON 1 stops serverCron's periodic work until PAUSE-CRON 0.
+bool serverCronPaused() { return g_cron_paused; }
 
 // Samples the instantaneous metrics every 100 ms and the memory figures, as Redis's cron.
 void serverStatsCron() {

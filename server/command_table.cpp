@@ -230,7 +230,7 @@ static void replyCommandInfo(ReplyBuilder& r, const Command& cmd) {
   r.setLen(cmd.acl_categories.size());
   for (const auto& c : cmd.acl_categories) r.status("@" + c);
   r.setLen(cmd.tips.size());
-  for (const auto& t : cmd.tips) r.status(t);
+  for (const auto& t : cmd.tips) r.bulk(t);  // tips are bulk strings in COMMAND's reply
   replyKeySpecs(r, cmd);
   r.arrayLen(cmd.subcommands.size());
   for (const auto& s : cmd.subcommands) replyCommandInfo(r, *s);

@@ -190,11 +190,23 @@ void activeExpireCycle(bool fast) {
 
 // ---- WATCH -----------------------------------------------------------------
 
+// Stale-key marks of WATCH live in cmd_multi.cpp: a key that was already logically expired
+// when a client WATCHed it is not a change for that client when it is finally deleted.
+bool watchedKeyWasStale(const Client& c, int dbid, std::string_view key);
+void setWatchedKeyStale(const Client& c, int dbid, std::string_view key, bool stale);
+
 void touchWatchedKey(Db& db, std::string_view key) {
   if (db.watched_keys.empty()) return;
   auto it = db.watched_keys.find(std::string(key));
   if (it == db.watched_keys.end()) return;
-  for (Client* c : it->second) c->dirty_cas = true;
+  bool gone = !dbExists(db, key);
+  for (Client* c : it->second) {
+    if (gone && watchedKeyWasStale(*c, db.id, key)) {
+      setWatchedKeyStale(*c, db.id, key, false);  // deleted keys are not stale any more
+      continue;
+    }
+    c->dirty_cas = true;
+  }
 }
 
 void signalModifiedKey(Client* c, Db& db, std::string_view key) {
@@ -202,11 +214,28 @@ void signalModifiedKey(Client* c, Db& db, std::string_view key) {
   signalKeyAsReady(db, key);  // clients blocked on this key may now be served
 }
 
+// FLUSHDB / FLUSHALL (other = nullptr) and SWAPDB (other = the db swapped in): a watched key
+// changes if it exists on either side, except that stale keys count as missing: a stale
+// key flushed away, or replaced by another stale key, is no change, and a missing key
+// replaced by a stale one becomes a stale watched key.
 void touchAllWatchedKeysInDb(Db& db, Db* other) {
   for (auto& [key, clients] : db.watched_keys) {
-    bool exists = dbExists(db, key) || (other && dbExists(*other, key));
-    if (!exists) continue;
-    for (Client* c : clients) c->dirty_cas = true;
+    bool in_db = dbExists(db, key);
+    bool in_other = other && dbExists(*other, key);
+    if (!in_db && !in_other) continue;
+    for (Client* c : clients) {
+      if (watchedKeyWasStale(*c, db.id, key)) {
+        if (!in_other) {
+          setWatchedKeyStale(*c, db.id, key, false);
+          continue;
+        }
+        if (keyIsExpired(*other, key)) continue;
+      } else if (!in_db && keyIsExpired(*other, key)) {
+        setWatchedKeyStale(*c, db.id, key, true);
+        continue;
+      }
+      c->dirty_cas = true;
+    }
   }
 }
 

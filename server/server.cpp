@@ -20,9 +20,10 @@ namespace osprey {
 
 Server server;
 
-// cmd_server.cpp: INFO's instantaneous metrics and memory samples.
+// cmd_server.cpp: INFO's instantaneous metrics and memory samples; DEBUG PAUSE-CRON.
 // TODO(lead): declare in server.h.
 void serverStatsCron();
+bool serverCronPaused();
 
 void updateCachedTime() {
   server.ustime_cached = ustime();
@@ -53,6 +54,7 @@ static void checkClientPauseTimeout() {
 
 void serverCron() {
   updateCachedTime();
+  if (serverCronPaused()) return;  // DEBUG PAUSE-CRON 1: no cron work at all, as Redis
   server.cronloops++;
   server.lru_clock = lruClock();
   clientsCronTimeouts();

@@ -75,7 +75,9 @@ bool HashValue::setImpl(std::string_view field, V&& value) {
   return true;
 }
 
-bool HashValue::set(std::string_view field, std::string_view value) { return setImpl(field, value); }
+bool HashValue::set(std::string_view field, std::string_view value) {
+  return setImpl(field, value);
+}
 bool HashValue::set(std::string_view field, std::string&& value) {
   return setImpl(field, std::move(value));
 }
@@ -101,7 +103,8 @@ void HashValue::convertIfAnyTooLong(const std::vector<std::string>& args, size_t
 void HashValue::convertToTable() {
   if (table_) return;
   auto t = std::make_unique<Table>();
-  for (size_t i = 0; i < pairs_.size(); i += 2) t->insert(std::move(pairs_[i]), std::move(pairs_[i + 1]));
+  for (size_t i = 0; i < pairs_.size(); i += 2)
+    t->insert(std::move(pairs_[i]), std::move(pairs_[i + 1]));
   pairs_.clear();
   pairs_.shrink_to_fit();
   table_ = std::move(t);
@@ -400,8 +403,8 @@ static void hrandfieldWithCount(Client& c, long long l, bool withvalues) {
   HashValue& h = o->hash();
   unsigned long long size = h.size();
   bool uniq = l >= 0;
-  unsigned long long count = uniq ? static_cast<unsigned long long>(l)
-                                  : static_cast<unsigned long long>(-l);
+  unsigned long long count =
+      uniq ? static_cast<unsigned long long>(l) : static_cast<unsigned long long>(-l);
   if (count == 0) {
     r.emptyArray();
     return;
@@ -546,8 +549,8 @@ static void hscanCommand(Client& c) {
 // ==== Table ==================================================================
 
 static const CommandRow kHashRows[] = {
-    {"hset", -4, "write denyoom fast", "@write @hash @fast", 1, 1, 1, hsetCommand, "hash",
-     "2.0.0", "Set the string value of a hash field",
+    {"hset", -4, "write denyoom fast", "@write @hash @fast", 1, 1, 1, hsetCommand, "hash", "2.0.0",
+     "Set the string value of a hash field",
      "O(1) for each field/value pair added, so O(N) to add N field/value pairs when the "
      "command is called with multiple field/value pairs."},
     {"hsetnx", 4, "write denyoom fast", "@write @hash @fast", 1, 1, 1, hsetnxCommand, "hash",
@@ -564,10 +567,10 @@ static const CommandRow kHashRows[] = {
      "Delete one or more hash fields", "O(N) where N is the number of fields to be removed."},
     {"hlen", 2, "readonly fast", "@read @hash @fast", 1, 1, 1, hlenCommand, "hash", "2.0.0",
      "Get the number of fields in a hash", "O(1)"},
-    {"hstrlen", 3, "readonly fast", "@read @hash @fast", 1, 1, 1, hstrlenCommand, "hash",
-     "3.2.0", "Get the length of the value of a hash field", "O(1)"},
-    {"hexists", 3, "readonly fast", "@read @hash @fast", 1, 1, 1, hexistsCommand, "hash",
-     "2.0.0", "Determine if a hash field exists", "O(1)"},
+    {"hstrlen", 3, "readonly fast", "@read @hash @fast", 1, 1, 1, hstrlenCommand, "hash", "3.2.0",
+     "Get the length of the value of a hash field", "O(1)"},
+    {"hexists", 3, "readonly fast", "@read @hash @fast", 1, 1, 1, hexistsCommand, "hash", "2.0.0",
+     "Determine if a hash field exists", "O(1)"},
     {"hkeys", 2, "readonly", "@read @hash @slow", 1, 1, 1, hkeysCommand, "hash", "2.0.0",
      "Get all the fields in a hash", "O(N) where N is the size of the hash.",
      "nondeterministic_output_order"},
@@ -579,11 +582,10 @@ static const CommandRow kHashRows[] = {
      "nondeterministic_output_order"},
     {"hincrby", 4, "write denyoom fast", "@write @hash @fast", 1, 1, 1, hincrbyCommand, "hash",
      "2.0.0", "Increment the integer value of a hash field by the given number", "O(1)"},
-    {"hincrbyfloat", 4, "write denyoom fast", "@write @hash @fast", 1, 1, 1,
-     hincrbyfloatCommand, "hash", "2.6.0",
-     "Increment the float value of a hash field by the given amount", "O(1)"},
-    {"hrandfield", -2, "readonly", "@read @hash @slow", 1, 1, 1, hrandfieldCommand, "hash",
-     "6.2.0", "Get one or multiple random fields from a hash",
+    {"hincrbyfloat", 4, "write denyoom fast", "@write @hash @fast", 1, 1, 1, hincrbyfloatCommand,
+     "hash", "2.6.0", "Increment the float value of a hash field by the given amount", "O(1)"},
+    {"hrandfield", -2, "readonly", "@read @hash @slow", 1, 1, 1, hrandfieldCommand, "hash", "6.2.0",
+     "Get one or multiple random fields from a hash",
      "O(N) where N is the number of fields returned", "nondeterministic_output"},
     {"hscan", -3, "readonly", "@read @hash @slow", 1, 1, 1, hscanCommand, "hash", "2.8.0",
      "Incrementally iterate hash fields and associated values",

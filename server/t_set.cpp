@@ -459,7 +459,8 @@ static void unionDiffGeneric(Client& c, size_t first, const std::string* dst_key
   if (!lookupSetsOrReply(c, first, c.argc(), &sets)) return;
   Object result = unionDiff(sets, op);
   if (dst_key)
-    storeSetResult(c, *dst_key, std::move(result), op == SetOp::Union ? "sunionstore" : "sdiffstore");
+    storeSetResult(c, *dst_key, std::move(result),
+                   op == SetOp::Union ? "sunionstore" : "sdiffstore");
   else
     replySetMembers(c, result.set());
 }
@@ -580,8 +581,8 @@ static void srandmemberWithCount(Client& c) {
   long long l;
   if (!getRangeLongOrReply(c, c.arg(2), -LLONG_MAX, LLONG_MAX, &l)) return;
   bool uniq = l >= 0;
-  unsigned long long count = uniq ? static_cast<unsigned long long>(l)
-                                  : static_cast<unsigned long long>(-l);
+  unsigned long long count =
+      uniq ? static_cast<unsigned long long>(l) : static_cast<unsigned long long>(-l);
   bool wrongtype;
   Object* o = lookupReadOfType(c, c.arg(1), ObjType::Set, &wrongtype);
   if (wrongtype) return;
@@ -684,7 +685,8 @@ static void sscanCommand(Client& c) {
     std::vector<int64_t> found;
     char buf[24];
     for (int64_t v : s.ints())
-      if (!opts.pattern || stringmatch(*opts.pattern, SetValue::formatInt(v, buf))) found.push_back(v);
+      if (!opts.pattern || stringmatch(*opts.pattern, SetValue::formatInt(v, buf)))
+        found.push_back(v);
     r.arrayLen(2);
     r.bulk("0");
     r.arrayLen(found.size());
@@ -719,8 +721,8 @@ static const CommandRow kSetRows[] = {
      "O(N) where N is the number of members to be removed."},
     {"scard", 2, "readonly fast", "@read @set @fast", 1, 1, 1, scardCommand, "set", "1.0.0",
      "Get the number of members in a set", "O(1)"},
-    {"sismember", 3, "readonly fast", "@read @set @fast", 1, 1, 1, sismemberCommand, "set",
-     "1.0.0", "Determine if a given value is a member of a set", "O(1)"},
+    {"sismember", 3, "readonly fast", "@read @set @fast", 1, 1, 1, sismemberCommand, "set", "1.0.0",
+     "Determine if a given value is a member of a set", "O(1)"},
     {"smismember", -3, "readonly fast", "@read @set @fast", 1, 1, 1, smismemberCommand, "set",
      "6.2.0", "Returns the membership associated with the given elements for a set",
      "O(N) where N is the number of elements being checked for membership"},
@@ -731,8 +733,8 @@ static const CommandRow kSetRows[] = {
      "Remove and return one or multiple random members from a set",
      "Without the count argument O(1), otherwise O(N) where N is the value of the passed count.",
      "nondeterministic_output"},
-    {"srandmember", -2, "readonly", "@read @set @slow", 1, 1, 1, srandmemberCommand, "set",
-     "1.0.0", "Get one or multiple random members from a set",
+    {"srandmember", -2, "readonly", "@read @set @slow", 1, 1, 1, srandmemberCommand, "set", "1.0.0",
+     "Get one or multiple random members from a set",
      "Without the count argument O(1), otherwise O(N) where N is the absolute value of the "
      "passed count.",
      "nondeterministic_output"},
@@ -740,17 +742,16 @@ static const CommandRow kSetRows[] = {
      "Move a member from one set to another", "O(1)"},
     {"sinter", -2, "readonly", "@read @set @slow", 1, -1, 1, sinterCommand, "set", "1.0.0",
      "Intersect multiple sets", kSetAlgebraComplexity, "nondeterministic_output_order"},
-    {"sintercard", -3, "readonly", "@read @set @slow", 0, 0, 0, sintercardCommand, "set",
-     "7.0.0", "Intersect multiple sets and return the cardinality of the result",
-     kSetAlgebraComplexity, "", sintercardGetKeys},
-    {"sinterstore", -3, "write denyoom", "@write @set @slow", 1, -1, 1, sinterstoreCommand,
-     "set", "1.0.0", "Intersect multiple sets and store the resulting set in a key",
+    {"sintercard", -3, "readonly", "@read @set @slow", 0, 0, 0, sintercardCommand, "set", "7.0.0",
+     "Intersect multiple sets and return the cardinality of the result", kSetAlgebraComplexity, "",
+     sintercardGetKeys},
+    {"sinterstore", -3, "write denyoom", "@write @set @slow", 1, -1, 1, sinterstoreCommand, "set",
+     "1.0.0", "Intersect multiple sets and store the resulting set in a key",
      kSetAlgebraComplexity},
     {"sunion", -2, "readonly", "@read @set @slow", 1, -1, 1, sunionCommand, "set", "1.0.0",
      "Add multiple sets", kSetUnionDiffComplexity, "nondeterministic_output_order"},
-    {"sunionstore", -3, "write denyoom", "@write @set @slow", 1, -1, 1, sunionstoreCommand,
-     "set", "1.0.0", "Add multiple sets and store the resulting set in a key",
-     kSetUnionDiffComplexity},
+    {"sunionstore", -3, "write denyoom", "@write @set @slow", 1, -1, 1, sunionstoreCommand, "set",
+     "1.0.0", "Add multiple sets and store the resulting set in a key", kSetUnionDiffComplexity},
     {"sdiff", -2, "readonly", "@read @set @slow", 1, -1, 1, sdiffCommand, "set", "1.0.0",
      "Subtract multiple sets", kSetUnionDiffComplexity, "nondeterministic_output_order"},
     {"sdiffstore", -3, "write denyoom", "@write @set @slow", 1, -1, 1, sdiffstoreCommand, "set",

@@ -67,7 +67,7 @@ class SetValue {
   static std::string_view formatInt(int64_t v, char* buf);
 
  private:
-  std::vector<int64_t> ints_;    // intset layout, ascending
+  std::vector<int64_t> ints_;     // intset layout, ascending
   std::unique_ptr<Table> table_;  // hashtable layout
 };
 

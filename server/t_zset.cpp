@@ -1390,11 +1390,11 @@ static void zmpopCommand(Client& c) {
   long long numkeys;
   if (!getRangeLongOrReply(c, c.arg(1), 1, LONG_MAX, &numkeys, "ERR numkeys should be greater than 0"))
     return;
-  long long where_idx = numkeys + 2;
-  if (where_idx >= static_cast<long long>(c.argc())) {
+  if (numkeys >= static_cast<long long>(c.argc()) - 2) {  // no room left for MIN|MAX
     replySyntaxError(c);
     return;
   }
+  long long where_idx = numkeys + 2;
   bool max;
   const std::string& where = c.arg(static_cast<size_t>(where_idx));
   if (equalsIgnoreCase(where, "min")) {
@@ -1889,7 +1889,7 @@ static const char* const kPopComplexity =
 
 static const CommandRow kZSetRows[] = {
     {"zadd", -4, "write denyoom fast", "@write @sortedset @fast", 1, 1, 1, zaddCommand,
-     "sorted-set", "3.0.2",
+     "sorted-set", "1.2.0",
      "Add one or more members to a sorted set, or update its score if it already exists",
      "O(log(N)) for each item added, where N is the number of elements in the sorted set."},
     {"zincrby", 4, "write denyoom fast", "@write @sortedset @fast", 1, 1, 1, zincrbyCommand,
@@ -1921,7 +1921,7 @@ static const CommandRow kZSetRows[] = {
      "Count the number of members in a sorted set between a given lexicographical range",
      "O(log(N)) with N being the number of elements in the sorted set."},
     {"zrange", -4, "readonly", "@read @sortedset @slow", 1, 1, 1, zrangeCommand, "sorted-set",
-     "6.2.0", "Return a range of members in a sorted set", kRangeComplexity},
+     "1.2.0", "Return a range of members in a sorted set", kRangeComplexity},
     {"zrangestore", -5, "write denyoom", "@write @sortedset @slow", 1, 2, 1, zrangestoreCommand,
      "sorted-set", "6.2.0", "Store a range of members from sorted set into another key",
      "O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
@@ -1931,7 +1931,7 @@ static const CommandRow kZSetRows[] = {
      "Return a range of members in a sorted set, by index, with scores ordered from high to low",
      kRangeComplexity},
     {"zrangebyscore", -4, "readonly", "@read @sortedset @slow", 1, 1, 1, zrangebyscoreCommand,
-     "sorted-set", "2.0.0", "Return a range of members in a sorted set, by score",
+     "sorted-set", "1.0.5", "Return a range of members in a sorted set, by score",
      kRangeLimitComplexity},
     {"zrevrangebyscore", -4, "readonly", "@read @sortedset @slow", 1, 1, 1,
      zrevrangebyscoreCommand, "sorted-set", "2.2.0",

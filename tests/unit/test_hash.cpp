@@ -18,11 +18,14 @@ using osprey::test::TestServer;
 
 namespace {
 
-const std::string kWrongType = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
+const std::string kWrongType =
+    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
 const std::string kNotInt = "-ERR value is not an integer or out of range\r\n";
 const std::string kSyntax = "-ERR syntax error\r\n";
 
-std::string bulk(const std::string& s) { return "$" + std::to_string(s.size()) + "\r\n" + s + "\r\n"; }
+std::string bulk(const std::string& s) {
+  return "$" + std::to_string(s.size()) + "\r\n" + s + "\r\n";
+}
 
 std::string arr(const std::vector<std::string>& items) {
   std::string out = "*" + std::to_string(items.size()) + "\r\n";
@@ -146,13 +149,25 @@ TEST_CASE("every hash command answers WRONGTYPE on another type") {
   TestServer ts;
   ts.run({"SET", "str", "x"});
   const std::vector<std::vector<std::string>> cmds = {
-      {"HSET", "str", "a", "1"},  {"HMSET", "str", "a", "1"},   {"HSETNX", "str", "a", "1"},
-      {"HGET", "str", "a"},       {"HMGET", "str", "a"},        {"HDEL", "str", "a"},
-      {"HLEN", "str"},            {"HSTRLEN", "str", "a"},      {"HEXISTS", "str", "a"},
-      {"HKEYS", "str"},           {"HVALS", "str"},             {"HGETALL", "str"},
-      {"HINCRBY", "str", "a", "1"}, {"HINCRBYFLOAT", "str", "a", "1"},
-      {"HRANDFIELD", "str"},      {"HRANDFIELD", "str", "2"},   {"HRANDFIELD", "str", "-2", "WITHVALUES"},
-      {"HSCAN", "str", "0"},      {"HSCAN", "str", "0", "foo"},
+      {"HSET", "str", "a", "1"},
+      {"HMSET", "str", "a", "1"},
+      {"HSETNX", "str", "a", "1"},
+      {"HGET", "str", "a"},
+      {"HMGET", "str", "a"},
+      {"HDEL", "str", "a"},
+      {"HLEN", "str"},
+      {"HSTRLEN", "str", "a"},
+      {"HEXISTS", "str", "a"},
+      {"HKEYS", "str"},
+      {"HVALS", "str"},
+      {"HGETALL", "str"},
+      {"HINCRBY", "str", "a", "1"},
+      {"HINCRBYFLOAT", "str", "a", "1"},
+      {"HRANDFIELD", "str"},
+      {"HRANDFIELD", "str", "2"},
+      {"HRANDFIELD", "str", "-2", "WITHVALUES"},
+      {"HSCAN", "str", "0"},
+      {"HSCAN", "str", "0", "foo"},
   };
   for (const auto& argv : cmds) CHECK_MESSAGE(ts.run(argv) == kWrongType, argv[0]);
   // Errors about arguments parsed before the lookup come first.
@@ -308,7 +323,8 @@ TEST_CASE("HINCRBYFLOAT propagates as HSET with the result") {
   ts.run({"HINCRBYFLOAT", "h", "f", "abc"});  // errors propagate nothing
   ts.run({"HINCRBY", "h", "g", "3"});         // HINCRBY goes as it came
   using V = std::vector<std::vector<std::string>>;
-  CHECK(rec.ops == V{{"HSET", "h", "f", "1.5"}, {"HSET", "h", "f", "3.5"}, {"HINCRBY", "h", "g", "3"}});
+  CHECK(rec.ops ==
+        V{{"HSET", "h", "f", "1.5"}, {"HSET", "h", "f", "3.5"}, {"HINCRBY", "h", "g", "3"}});
 }
 
 TEST_CASE("HRANDFIELD arguments and fixed answers") {
@@ -383,7 +399,8 @@ TEST_CASE("HSCAN arguments") {
   CHECK(ts.run({"HSCAN", "h", "0"}) == all);
   CHECK(ts.run({"HSCAN", "h", "-1"}) == all);
   CHECK(ts.run({"HSCAN", "h", "+7", "COUNT", "1"}) == all);
-  CHECK(ts.run({"HSCAN", "h", "0", "MATCH", "a*"}) == "*2\r\n$1\r\n0\r\n" + arr({"a", "1", "ab", "3"}));
+  CHECK(ts.run({"HSCAN", "h", "0", "MATCH", "a*"}) ==
+        "*2\r\n$1\r\n0\r\n" + arr({"a", "1", "ab", "3"}));
   CHECK(ts.run({"HSCAN", "h", "0", "MATCH", "zz", "COUNT", "5"}) == "*2\r\n$1\r\n0\r\n*0\r\n");
 }
 

@@ -556,7 +556,7 @@ TEST_CASE("key COMMAND INFO rows") {
   const std::string keys =
       "*1\r\n*10\r\n$4\r\nkeys\r\n:2\r\n*1\r\n+readonly\r\n:0\r\n:0\r\n:0\r\n"
       "*4\r\n+@keyspace\r\n+@read\r\n+@slow\r\n+@dangerous\r\n"
-      "*2\r\n+request_policy:all_shards\r\n+nondeterministic_output_order\r\n";
+      "*2\r\n$25\r\nrequest_policy:all_shards\r\n$29\r\nnondeterministic_output_order\r\n";
   CHECK(ts.run({"COMMAND", "INFO", "keys"}).substr(0, keys.size()) == keys);
   const std::string help =
       "*1\r\n*10\r\n$11\r\nobject|help\r\n:2\r\n*2\r\n+loading\r\n+stale\r\n:0\r\n:0\r\n:0\r\n"

@@ -92,8 +92,7 @@ TEST_CASE("multi: errors while queueing abort EXEC") {
   CHECK(ts.run({"EXEC"}) == kExecAbort);
 }
 
-// Needs dispatch.cpp's rejectCommand to hand a refused EXEC to execCommandAbort.
-TEST_CASE("multi: EXEC refused by the dispatcher aborts with its reason" * doctest::may_fail()) {
+TEST_CASE("multi: EXEC refused by the dispatcher aborts with its reason") {
   TestServer ts;
   CHECK(ts.run({"MULTI"}) == "+OK\r\n");
   CHECK(ts.run({"PING"}) == "+QUEUED\r\n");
@@ -304,4 +303,64 @@ TEST_CASE("multi: EXEC propagates the effects of its commands, not itself") {
   CHECK(ts.run({"EXEC"}) == "*1\r\n:0\r\n");
   CHECK(stream.empty());
   server.propagate_sinks.pop_back();
+}
+
+// The next three need touchWatchedKey / touchAllWatchedKeysInDb (db.cpp) to consult
+// watchedKeyWasStale(): deleting a key that was already stale when WATCHed is no change.
+TEST_CASE("multi: deleting a WATCHed stale key does not fail EXEC" * doctest::may_fail()) {
+  TestServer ts;
+  writeKey(0, "x", "foo");
+  setExpire(server.dbs[0], "x", server.mstime_cached - 1);
+  CHECK(ts.run({"WATCH", "x"}) == "+OK\r\n");
+  CHECK(ts.run({"EXISTS", "x"}) == ":0\r\n");  // lazy expiry deletes it
+  CHECK(ts.run({"MULTI"}) == "+OK\r\n");
+  CHECK(ts.run({"PING"}) == "+QUEUED\r\n");
+  CHECK(ts.run({"EXEC"}) == "*1\r\n+PONG\r\n");
+
+  // Once deleted, the key is an ordinary missing key: setting it is a change.
+  writeKey(0, "x", "foo");
+  setExpire(server.dbs[0], "x", server.mstime_cached - 1);
+  CHECK(ts.run({"WATCH", "x"}) == "+OK\r\n");
+  CHECK(ts.run({"GET", "x"}) == "$-1\r\n");
+  CHECK(ts.run({"SET", "x", "bar"}) == "+OK\r\n");
+  CHECK(ts.run({"MULTI"}) == "+OK\r\n");
+  CHECK(ts.run({"EXEC"}) == "*-1\r\n");
+}
+
+TEST_CASE("multi: FLUSHDB while watching stale keys does not fail EXEC" * doctest::may_fail()) {
+  TestServer ts;
+  writeKey(0, "x", "foo");
+  setExpire(server.dbs[0], "x", server.mstime_cached - 1);
+  CHECK(ts.run({"WATCH", "x"}) == "+OK\r\n");
+  CHECK(ts.run({"FLUSHDB"}) == "+OK\r\n");
+  CHECK(ts.run({"MULTI"}) == "+OK\r\n");
+  CHECK(ts.run({"PING"}) == "+QUEUED\r\n");
+  CHECK(ts.run({"EXEC"}) == "*1\r\n+PONG\r\n");
+}
+
+TEST_CASE("multi: SWAPDB and stale watched keys" * doctest::may_fail()) {
+  TestServer ts;
+  // Stale key replaced by no key: no change.
+  writeKey(1, "x", "foo");
+  setExpire(server.dbs[1], "x", server.mstime_cached - 1);
+  CHECK(ts.run({"SELECT", "1"}) == "+OK\r\n");
+  CHECK(ts.run({"WATCH", "x"}) == "+OK\r\n");
+  CHECK(ts.run({"SWAPDB", "0", "1"}) == "+OK\r\n");
+  CHECK(ts.run({"MULTI"}) == "+OK\r\n");
+  CHECK(ts.run({"EXEC"}) == "*0\r\n");
+  CHECK(ts.run({"FLUSHALL"}) == "+OK\r\n");
+  // No key replaced by a stale key: no change.
+  writeKey(0, "x", "foo");
+  setExpire(server.dbs[0], "x", server.mstime_cached - 1);
+  CHECK(ts.run({"WATCH", "x"}) == "+OK\r\n");  // in db 1, where x is missing
+  CHECK(ts.run({"SWAPDB", "0", "1"}) == "+OK\r\n");
+  CHECK(ts.run({"MULTI"}) == "+OK\r\n");
+  CHECK(ts.run({"EXEC"}) == "*0\r\n");
+  CHECK(ts.run({"FLUSHALL"}) == "+OK\r\n");
+  // A live key swapped away: a change.
+  writeKey(1, "x", "30");
+  CHECK(ts.run({"WATCH", "x"}) == "+OK\r\n");
+  CHECK(ts.run({"SWAPDB", "0", "1"}) == "+OK\r\n");
+  CHECK(ts.run({"MULTI"}) == "+OK\r\n");
+  CHECK(ts.run({"EXEC"}) == "*-1\r\n");
 }

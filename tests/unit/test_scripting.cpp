@@ -148,6 +148,7 @@ TEST_CASE("EVAL: replies to Lua values") {
 
 TEST_CASE("EVAL: script errors") {
   TestServer ts;
+  ts.run({"SET", "str", "abc"});
   CHECK(ts.run({"EVAL", "return x", "0"}) ==
         "-ERR user_script:1: Script attempted to access nonexistent global variable 'x' script: 03c387736bb5cc009ff35151572cee04677aa374, on @user_script:1.\r\n");
   CHECK(ts.run({"EVAL", "x = 1", "0"}) ==
@@ -196,6 +197,7 @@ TEST_CASE("EVAL: script errors") {
 
 TEST_CASE("EVAL: shebang flags and EVAL_RO") {
   TestServer ts;
+  ts.run({"SET", "str", "abc"});
   ts.run({"SCRIPT", "FLUSH"});
   CHECK(ts.run({"EVAL", "#!lua\nreturn 1", "0"}) ==
         ":1\r\n");

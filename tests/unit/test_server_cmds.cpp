@@ -544,3 +544,40 @@ TEST_CASE("Latency monitor events") {
   CHECK(ts.run({"LATENCY", "RESET"}) == ":1\r\n");
   ts.run({"CONFIG", "SET", "latency-monitor-threshold", "0"});
 }
+
+TEST_CASE("DEBUG DIGEST of hashes and sets equals the real server's") {
+  TestServer ts;
+  allowDebug();
+  CHECK(ts.run({"HSET", "h", "f1", "v1", "f2", "v2", "f3", "123"}) == ":3\r\n");
+  CHECK(ts.run({"SADD", "s", "a", "b", "c"}) == ":3\r\n");
+  CHECK(ts.run({"SADD", "si", "1", "2", "3", "-7", "100000"}) == ":5\r\n");  // an intset
+  CHECK(ts.run({"DEBUG", "DIGEST-VALUE", "h", "s", "si"}) ==
+        "*3\r\n+46b777944bd9dc16b5131c85c1993c44db8ac71a\r\n+593c2414786d75446e97f4ea5d4b731f3313da72\r\n"
+        "+3c8634f7967eadde21377f1eb74a98249d415f0b\r\n");
+  CHECK(ts.run({"DEBUG", "DIGEST"}) == "+8220347d8bd4a25a706aac27e3632faf047707a6\r\n");
+}
+
+TEST_CASE("LATENCY GRAPH draws Redis's sparkline") {
+  TestServer ts;
+  ts.run({"LATENCY", "RESET"});
+  ts.run({"CONFIG", "SET", "latency-monitor-threshold", "1"});
+  recordCommandLatency(*server.commands.lookupFullname("info"), 7000);
+  // One sample: scaled to the bottom row ('_'), then a blank row and its age ("0s").
+  CHECK(ts.run({"LATENCY", "GRAPH", "command"}) ==
+        "$146\r\ncommand - high 7 ms, low 7 ms (all time high 7 ms)\n" + std::string(80, '-') +
+            "\n \n \n \n_\n \n0\ns\n\r\n");
+  ts.run({"LATENCY", "RESET"});
+  ts.run({"CONFIG", "SET", "latency-monitor-threshold", "0"});
+}
+
+TEST_CASE("DEBUG PAUSE-CRON stops serverCron's work") {
+  TestServer ts;
+  allowDebug();
+  long long loops = server.cronloops;
+  CHECK(ts.run({"DEBUG", "PAUSE-CRON", "1"}) == "+OK\r\n");
+  serverCron();
+  CHECK(server.cronloops == loops);
+  CHECK(ts.run({"DEBUG", "PAUSE-CRON", "0"}) == "+OK\r\n");
+  serverCron();
+  CHECK(server.cronloops == loops + 1);
+}

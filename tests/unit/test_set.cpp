@@ -20,11 +20,14 @@ using osprey::test::TestServer;
 
 namespace {
 
-const std::string kWrongType = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
+const std::string kWrongType =
+    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
 const std::string kNotInt = "-ERR value is not an integer or out of range\r\n";
 const std::string kSyntax = "-ERR syntax error\r\n";
 
-std::string bulk(const std::string& s) { return "$" + std::to_string(s.size()) + "\r\n" + s + "\r\n"; }
+std::string bulk(const std::string& s) {
+  return "$" + std::to_string(s.size()) + "\r\n" + s + "\r\n";
+}
 
 std::string arr(const std::vector<std::string>& items) {
   std::string out = "*" + std::to_string(items.size()) + "\r\n";
@@ -107,7 +110,8 @@ TEST_CASE("SADD / SREM / SCARD / SISMEMBER / SMISMEMBER") {
   CHECK(ts.run({"SREM", "s", "1", "-2", "10", "1"}) == ":3\r\n");
   CHECK_FALSE(keyExists("s"));
   CHECK(ts.run({"SADD", "s"}) == "-ERR wrong number of arguments for 'sadd' command\r\n");
-  CHECK(ts.run({"SMISMEMBER", "s"}) == "-ERR wrong number of arguments for 'smismember' command\r\n");
+  CHECK(ts.run({"SMISMEMBER", "s"}) ==
+        "-ERR wrong number of arguments for 'smismember' command\r\n");
 }
 
 TEST_CASE("every set command answers WRONGTYPE on another type") {
@@ -115,14 +119,29 @@ TEST_CASE("every set command answers WRONGTYPE on another type") {
   ts.run({"SET", "str", "x"});
   ts.run({"SADD", "s", "1"});
   const std::vector<std::vector<std::string>> cmds = {
-      {"SADD", "str", "a"},          {"SREM", "str", "a"},         {"SCARD", "str"},
-      {"SISMEMBER", "str", "a"},     {"SMISMEMBER", "str", "a"},   {"SMEMBERS", "str"},
-      {"SPOP", "str"},               {"SPOP", "str", "2"},         {"SRANDMEMBER", "str"},
-      {"SRANDMEMBER", "str", "-2"},  {"SMOVE", "str", "s", "x"},   {"SMOVE", "s", "str", "x"},
-      {"SINTER", "s", "str"},        {"SINTER", "nokey", "str"},   {"SINTERCARD", "2", "s", "str"},
-      {"SINTERSTORE", "d", "s", "str"}, {"SUNION", "nokey", "str"}, {"SUNIONSTORE", "d", "str"},
-      {"SDIFF", "nokey", "str"},     {"SDIFF", "str", "nokey"},    {"SDIFFSTORE", "d", "s", "str"},
-      {"SSCAN", "str", "0"},         {"SSCAN", "str", "0", "foo"},
+      {"SADD", "str", "a"},
+      {"SREM", "str", "a"},
+      {"SCARD", "str"},
+      {"SISMEMBER", "str", "a"},
+      {"SMISMEMBER", "str", "a"},
+      {"SMEMBERS", "str"},
+      {"SPOP", "str"},
+      {"SPOP", "str", "2"},
+      {"SRANDMEMBER", "str"},
+      {"SRANDMEMBER", "str", "-2"},
+      {"SMOVE", "str", "s", "x"},
+      {"SMOVE", "s", "str", "x"},
+      {"SINTER", "s", "str"},
+      {"SINTER", "nokey", "str"},
+      {"SINTERCARD", "2", "s", "str"},
+      {"SINTERSTORE", "d", "s", "str"},
+      {"SUNION", "nokey", "str"},
+      {"SUNIONSTORE", "d", "str"},
+      {"SDIFF", "nokey", "str"},
+      {"SDIFF", "str", "nokey"},
+      {"SDIFFSTORE", "d", "s", "str"},
+      {"SSCAN", "str", "0"},
+      {"SSCAN", "str", "0", "foo"},
   };
   for (const auto& argv : cmds) CHECK_MESSAGE(ts.run(argv) == kWrongType, argv[0]);
   // A missing source makes SMOVE answer 0 before the destination's type is looked at.
@@ -248,10 +267,12 @@ TEST_CASE("SINTERCARD argument errors") {
   CHECK(ts.run({"SINTERCARD", "1", "a", "limit", "abc"}) == "-ERR LIMIT can't be negative\r\n");
   CHECK(ts.run({"SINTERCARD", "1", "a", "foo", "1"}) == kSyntax);
   CHECK(ts.run({"SINTERCARD", "1", "s", "limit", "0"}) == ":1\r\n");
-  CHECK(ts.run({"SINTERCARD", "1"}) == "-ERR wrong number of arguments for 'sintercard' command\r\n");
+  CHECK(ts.run({"SINTERCARD", "1"}) ==
+        "-ERR wrong number of arguments for 'sintercard' command\r\n");
 
   const std::string invalid = "-ERR Invalid arguments specified for command\r\n";
-  CHECK(ts.run({"COMMAND", "GETKEYS", "SINTERCARD", "2", "a", "b", "LIMIT", "1"}) == arr({"a", "b"}));
+  CHECK(ts.run({"COMMAND", "GETKEYS", "SINTERCARD", "2", "a", "b", "LIMIT", "1"}) ==
+        arr({"a", "b"}));
   CHECK(ts.run({"COMMAND", "GETKEYS", "SINTERCARD", "3", "a", "b", "limit"}) ==
         arr({"a", "b", "limit"}));
   CHECK(ts.run({"COMMAND", "GETKEYS", "SINTERCARD", "4294967297", "a", "b"}) == arr({"a"}));
@@ -411,7 +432,8 @@ TEST_CASE("SPOP propagates SREM per member, or DEL for the whole set") {
   REQUIRE(popped.size() == 7);
   REQUIRE(rec.ops.size() == 9);
   CHECK(rec.ops.front() == std::vector<std::string>{"MULTI"});
-  for (size_t i = 0; i < 7; i++) CHECK(rec.ops[i + 1] == std::vector<std::string>{"SREM", "u", popped[i]});
+  for (size_t i = 0; i < 7; i++)
+    CHECK(rec.ops[i + 1] == std::vector<std::string>{"SREM", "u", popped[i]});
   CHECK(rec.ops.back() == std::vector<std::string>{"EXEC"});
 
   rec.ops.clear();
@@ -530,7 +552,8 @@ TEST_CASE("SSCAN of a hashtable returns every member") {
     cursor = b[0];
     seen.insert(b.begin() + 1, b.end());
     std::vector<std::string> rem{"SREM", "s"};
-    for (int i = 0; i < 40 && next_removed < 2000; i++) rem.push_back("m" + std::to_string(next_removed++));
+    for (int i = 0; i < 40 && next_removed < 2000; i++)
+      rem.push_back("m" + std::to_string(next_removed++));
     if (rem.size() > 2) ts.run(rem);
   } while (cursor != "0");
   for (int i = 0; i < 1000; i++) CHECK(seen.count("m" + std::to_string(i)) == 1);

@@ -534,6 +534,6 @@ TEST_CASE("string COMMAND INFO rows") {
   const std::string mset =
       "*1\r\n*10\r\n$4\r\nmset\r\n:-3\r\n*2\r\n+write\r\n+denyoom\r\n:1\r\n:-1\r\n:2\r\n"
       "*3\r\n+@write\r\n+@string\r\n+@slow\r\n"
-      "*2\r\n+request_policy:multi_shard\r\n+response_policy:all_succeeded\r\n";
+      "*2\r\n$26\r\nrequest_policy:multi_shard\r\n$29\r\nresponse_policy:all_succeeded\r\n";
   CHECK(ts.run({"COMMAND", "INFO", "mset"}).substr(0, mset.size()) == mset);
 }

@@ -870,9 +870,10 @@ TEST_CASE("zset writes count dirty as Redis does") {
       {{"ZREM", "z", "nope", "n"}, 1},
       {{"ZREMRANGEBYSCORE", "z", "100", "200"}, 0},
       {{"ZREMRANGEBYSCORE", "z", "2", "3"}, 2},
-      {{"ZADD", "z", "0", "x", "0", "y", "0", "w"}, 3},
-      {{"ZREMRANGEBYLEX", "z", "[x", "[y"}, 2},
-      {{"ZREMRANGEBYRANK", "z", "0", "-1"}, 2},
+      {{"ZADD", "lx", "0", "x", "0", "y", "0", "w"}, 3},
+      {{"ZREMRANGEBYLEX", "lx", "[x", "[y"}, 2},
+      {{"ZREMRANGEBYLEX", "lx", "[x", "[y"}, 0},
+      {{"ZREMRANGEBYRANK", "z", "0", "-1"}, 1},
       {{"ZADD", "p", "1", "a", "2", "b", "3", "c", "4", "d"}, 4},
       {{"ZPOPMAX", "p", "2"}, 2},
       {{"ZPOPMIN", "p", "0"}, 0},
@@ -917,9 +918,10 @@ TEST_CASE("zset keyspace events, in Redis's order") {
   CHECK(events({"ZREM", "z", "a"}) == V{"zrem"});
   CHECK(events({"ZREMRANGEBYSCORE", "z", "100", "200"}) == V{});
   CHECK(events({"ZREMRANGEBYSCORE", "z", "2", "2"}) == V{"zremrangebyscore"});
-  CHECK(events({"ZADD", "z", "0", "x"}) == V{"zadd"});
-  CHECK(events({"ZREMRANGEBYLEX", "z", "[x", "[x"}) == V{"zremrangebylex"});
+  CHECK(events({"ZADD", "lx", "0", "x", "0", "y"}) == V{"zadd"});
+  CHECK(events({"ZREMRANGEBYLEX", "lx", "[x", "[x"}) == V{"zremrangebylex"});
   CHECK(events({"ZREMRANGEBYRANK", "z", "0", "-1"}) == V{"zremrangebyrank", "del"});
+  CHECK(events({"ZREMRANGEBYLEX", "lx", "-", "+"}) == V{"zremrangebylex", "del"});
   CHECK(events({"ZADD", "p", "1", "a", "2", "b", "3", "c"}) == V{"zadd"});
   CHECK(events({"ZPOPMIN", "p"}) == V{"zpopmin"});
   CHECK(events({"ZPOPMAX", "p", "5"}) == V{"zpopmax", "del"});
