@@ -436,7 +436,8 @@ int luaopen_cmsgpack(lua_State* L) {
   lua_setfield(L, -2, "_NAME");
   lua_pushliteral(L, "lua-cmsgpack 0.4.0");
   lua_setfield(L, -2, "_VERSION");
-  lua_pushliteral(L, "Copyright (C) 2012, Salvatore Sanfilippo");
+  // Deliberately our own text: Redis exposes its author's copyright line here.
+  lua_pushliteral(L, "Copyright (C) Osprey authors");
   lua_setfield(L, -2, "_COPYRIGHT");
   lua_pushliteral(L, "MessagePack C implementation for Lua");
   lua_setfield(L, -2, "_DESCRIPTION");

@@ -726,5 +726,5 @@ TEST_CASE("library tables") {
   CHECK(lua.eval(R"(local ks = {} for k, v in pairs(cmsgpack) do ks[#ks + 1] = k .. '=' .. type(v) end return table.concat(ks, ' '))") ==
         R"(_DESCRIPTION=string pack=function _NAME=string unpack=function _COPYRIGHT=string _VERSION=string unpack_one=function unpack_limit=function)");
   CHECK(lua.eval(R"(return table.concat({cmsgpack._NAME, cmsgpack._VERSION, cmsgpack._COPYRIGHT, cmsgpack._DESCRIPTION}, '|'))") ==
-        R"(cmsgpack|lua-cmsgpack 0.4.0|Copyright (C) 2012, Salvatore Sanfilippo|MessagePack C implementation for Lua)");
+        R"(cmsgpack|lua-cmsgpack 0.4.0|Copyright (C) Osprey authors|MessagePack C implementation for Lua)");
 }
