@@ -87,7 +87,9 @@ bool getLongOrReply(Client& c, const std::string& s, long* out, const char* msg)
 }
 
 bool getPositiveLongOrReply(Client& c, const std::string& s, long long* out, const char* msg) {
-  if (!getLongLongOrReply(c, s, out, msg)) return false;
+  // As Redis's getPositiveLongFromObjectOrReply: one message for both a non-number and a
+  // negative value ("value is out of range, must be positive" by default).
+  if (!getLongLongOrReply(c, s, out, msg ? msg : err::kPositive)) return false;
   if (*out < 0) {
     c.r().error(msg ? msg : err::kPositive);
     return false;
