@@ -1042,6 +1042,14 @@ def parse_port_range(text: str):
     return int(lo), int(hi or lo)
 
 
+def _resolve_binary(path: str) -> str:
+    """Servers start in their own temporary directory, so a relative path such as
+    bin/osprey-server must be made absolute first (a bare name is looked up in PATH)."""
+    if os.sep in path:
+        return os.path.abspath(path)
+    return shutil.which(path) or path
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="Exact-bytes integration tests for Osprey.",
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -1084,9 +1092,9 @@ def main(argv=None) -> int:
         ap.error("--server is required (or --reference alone)")
     runs = []  # (label, binary)
     if opts.reference:
-        runs.append(("reference", opts.reference_server))
+        runs.append(("reference", _resolve_binary(opts.reference_server)))
     if opts.server:
-        runs.append((os.path.basename(opts.server), opts.server))
+        runs.append((os.path.basename(opts.server), _resolve_binary(opts.server)))
     for _, binary in runs:
         if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
             print("error: server binary not found or not executable: %s" % binary)
