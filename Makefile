@@ -9,7 +9,7 @@
 
 BUILD ?= release
 CXX ?= g++
-PKGS := libuv hiredis spdlog lua5.1 lua5.1-cjson lua5.1-bitop
+PKGS := libuv hiredis spdlog lua5.1 lua5.1-cjson lua5.1-bitop liblzf
 
 CXXFLAGS_COMMON := -std=c++20 -Wall -Wextra -Wno-unused-parameter -MMD -MP -I. \
                    $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -DSPDLOG_FMT_EXTERNAL

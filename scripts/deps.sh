@@ -7,7 +7,7 @@
 set -euo pipefail
 
 PKGS=(g++ make pkg-config python3 libuv1-dev liblua5.1-0-dev lua-cjson-dev lua-bitop-dev
-      libhiredis-dev libspdlog-dev libfmt-dev doctest-dev tcl redis-server redis-tools
+      libhiredis-dev liblzf-dev libspdlog-dev libfmt-dev doctest-dev tcl redis-server redis-tools
       redis-sentinel)
 
 missing=()
@@ -28,7 +28,7 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
   created_policy=1
 fi
 $SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO -E apt-get install -y -qq --no-install-recommends "${missing[@]}"
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 [ $created_policy -eq 1 ] && $SUDO rm -f /usr/sbin/policy-rc.d
 
 # If a package service came up anyway, stop and disable it.
