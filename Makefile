@@ -34,7 +34,7 @@ COMMON_OBJ := $(COMMON_SRC:%.cpp=$(OBJDIR)/%.o)
 SERVER_OBJ := $(SERVER_SRC:%.cpp=$(OBJDIR)/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.cpp=$(OBJDIR)/%.o)
 
-.PHONY: all deps run test unit integration busy compat compat-smoke bench clean
+.PHONY: all deps run test unit integration busy system compat compat-smoke bench clean
 all: $(BINDIR)/osprey-server
 
 $(BINDIR)/osprey-server: $(COMMON_OBJ) $(SERVER_OBJ) $(OBJDIR)/server/main.o
@@ -67,7 +67,9 @@ test: deps
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration
 	@$(MAKE) --no-print-directory busy
+	@$(MAKE) --no-print-directory system
 	@$(MAKE) --no-print-directory compat-smoke
+	@$(MAKE) --no-print-directory bench-smoke
 
 compat: deps
 	@$(MAKE) --no-print-directory all
@@ -76,12 +78,24 @@ compat: deps
 busy: $(BINDIR)/osprey-server
 	python3 tests/integration/test_busy.py $(BINDIR)/osprey-server
 
+# Whole-server scenarios checked against the real redis-server: persistence, the RDB format
+# both ways, replication to a real replica, COMMAND INFO / DOCS.
+system: $(BINDIR)/osprey-server
+	python3 tests/integration/test_persistence.py $(BINDIR)/osprey-server
+	python3 tests/integration/test_rdb.py $(BINDIR)/osprey-server
+	python3 tests/integration/test_replication.py $(BINDIR)/osprey-server
+	python3 tests/integration/test_command_docs.py $(BINDIR)/osprey-server
+
 compat-smoke: $(BINDIR)/osprey-server
 	tcl-compat/run.sh --ci --server $(BINDIR)/osprey-server --jobs 2 --timeout 60 --unit-timeout 300 --budget 1500
 
 bench: deps
 	@$(MAKE) --no-print-directory all
-	@echo "make bench: not built yet (issue 7)"; exit 1
+	python3 bench/bench.py --osprey $(BINDIR)/osprey-server $(BENCH_ARGS)
+
+.PHONY: bench-smoke
+bench-smoke: $(BINDIR)/osprey-server
+	python3 bench/bench.py --smoke --osprey $(BINDIR)/osprey-server
 
 clean:
 	rm -rf build bin

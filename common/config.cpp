@@ -79,6 +79,7 @@ struct RewriteState {
   std::map<std::string, std::deque<int>> option_lines;  // lower-case option -> line indexes
   std::set<std::string> processed;
   bool needs_signature = true;
+  bool force_all = false;  // DEBUG CONFIG-REWRITE-FORCE-ALL: write defaults too
 
   void markProcessed(const std::string& option) { processed.insert(option); }
 
@@ -88,7 +89,7 @@ struct RewriteState {
     markProcessed(option);
     auto it = option_lines.find(option);
     if (it == option_lines.end()) {
-      if (!force) return;
+      if (!force && !force_all) return;
       if (needs_signature) {
         lines.emplace_back(kRewriteSignature);
         needs_signature = false;
@@ -1737,9 +1738,10 @@ void rewriteUsers(RewriteState* st) {
 
 void configOnRewriteUsers(std::function<std::vector<std::string>()> fn) { g_rewrite_users = std::move(fn); }
 
-std::string configRewrite() {
+std::string configRewrite(bool force_all) {
   if (g_config_file.empty()) return "ERR The server is running without a config file";
   RewriteState st;
+  st.force_all = force_all;
   int err_no = 0;
   if (!readOldFile(g_config_file, &st, &err_no))
     return std::string("ERR Rewriting config file: ") + std::strerror(err_no);

@@ -377,7 +377,8 @@ void configOnRewriteUsers(std::function<std::vector<std::string>()> fn);
 
 // CONFIG REWRITE: rewrite the config file in place as Redis does. Returns "" or error text
 // (without '-'), e.g. "ERR The server is running without a config file".
-std::string configRewrite();
+// force_all (DEBUG CONFIG-REWRITE-FORCE-ALL) writes every parameter, defaults included.
+std::string configRewrite(bool force_all = false);
 
 // Whether a protected action (enable-debug-command / enable-protected-configs /
 // enable-module-command value) is allowed for a client.

@@ -3,6 +3,7 @@
 
 #include <sys/uio.h>
 
+#include <algorithm>
 #include <cassert>
 #include <charconv>
 #include <cstring>
@@ -13,23 +14,33 @@ namespace osprey {
 
 // ---- OutputBuffer ----------------------------------------------------------
 
-void OutputBuffer::append(std::string_view s) {
+void OutputBuffer::appendSlow(std::string_view s) {
   if (s.empty()) return;
-  if (chunks_.empty() || sealed_ || chunks_.back().size() + s.size() > kChunk) {
-    if (s.size() > kChunk) {
-      chunks_.emplace_back(s);
-      sealed_ = true;
-      pending_ += s.size();
-      return;
-    }
-    chunks_.emplace_back();
-    sealed_ = false;
+  if (s.size() > kChunk) {
+    chunks_.emplace_back(s);
+    sealed_ = true;
+    pending_ += s.size();
+    return;
   }
-  chunks_.back().append(s);
+  if (spare_.capacity() >= s.size()) {
+    chunks_.push_back(std::move(spare_));
+    spare_ = std::string();
+    chunks_.back().clear();
+  } else {
+    chunks_.emplace_back();
+    chunks_.back().reserve(std::max<size_t>(s.size(), 1024));
+  }
+  sealed_ = false;
+  chunks_.back().append(s.data(), s.size());
   pending_ += s.size();
 }
 
-void OutputBuffer::append(char c) { append(std::string_view(&c, 1)); }
+void OutputBuffer::recycle(std::string& chunk) {
+  if (chunk.capacity() > spare_.capacity() && chunk.capacity() <= kChunk) {
+    chunk.clear();
+    spare_.swap(chunk);
+  }
+}
 
 void OutputBuffer::appendOwned(std::string&& s) {
   if (s.size() <= kChunk) {
@@ -66,6 +77,10 @@ size_t OutputBuffer::peek(struct iovec* iov, size_t max) const {
 
 void OutputBuffer::consume(size_t n) {
   pending_ -= n;
+  if (pending_ == 0) {
+    clear();
+    return;
+  }
   while (n > 0 && !chunks_.empty()) {
     size_t avail = chunks_.front().size() - front_off_;
     if (n < avail) {
@@ -73,6 +88,8 @@ void OutputBuffer::consume(size_t n) {
       return;
     }
     n -= avail;
+    if (chunks_.size() == 1) sealed_ = false;  // the deque is about to be empty
+    recycle(chunks_.front());
     chunks_.pop_front();
     front_off_ = 0;
   }
@@ -82,10 +99,10 @@ void OutputBuffer::consume(size_t n) {
     chunks_.pop_front();
     front_off_ = 0;
   }
-  if (pending_ == 0) clear();
 }
 
 void OutputBuffer::clear() {
+  if (!chunks_.empty()) recycle(chunks_.front());
   chunks_.clear();
   front_off_ = 0;
   pending_ = 0;

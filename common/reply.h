@@ -31,8 +31,19 @@ class OutputBuffer {
  public:
   static constexpr size_t kChunk = 16 * 1024;
 
-  void append(std::string_view s);
-  void append(char c);
+  // The common case (a small reply behind others in a growable chunk) stays inline.
+  void append(std::string_view s) {
+    if (!sealed_ && !chunks_.empty()) {
+      std::string& back = chunks_.back();
+      if (back.size() + s.size() <= kChunk) {
+        back.append(s.data(), s.size());
+        pending_ += s.size();
+        return;
+      }
+    }
+    appendSlow(s);
+  }
+  void append(char c) { append(std::string_view(&c, 1)); }
   void appendOwned(std::string&& s);  // takes a big payload as a chunk of its own
   // Opens an empty placeholder chunk and returns it; fill it later.
   std::string* placeholder();
@@ -48,12 +59,17 @@ class OutputBuffer {
 
  private:
   friend class RespWriter;
+  void appendSlow(std::string_view s);
   void filled(size_t n);  // a placeholder received n bytes
+  void recycle(std::string& chunk);  // keeps a drained chunk's memory for the next one
 
   std::deque<std::string> chunks_;
   size_t front_off_ = 0;  // bytes of the front chunk already sent
   size_t pending_ = 0;    // bytes not yet sent
   bool sealed_ = false;   // the back chunk must not grow (placeholder or big payload)
+  // A drained chunk kept with its capacity (at most kChunk), so a client answering one
+  // request after another reuses one buffer instead of allocating per reply.
+  std::string spare_;
 };
 
 // ---- Builder interface -----------------------------------------------------

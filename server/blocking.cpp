@@ -15,6 +15,13 @@ bool clientMayBlock(const Client& c) { return !c.fake && !server.in_exec && !c.i
 
 long long blockedClientsCount() { return server.blocked_clients; }
 
+long long blockedClientsWithTimeout() {
+  long long n = 0;
+  for (const Client* c : server.client_list)
+    if (c->blocked && c->block_timeout_ms) n++;
+  return n;
+}
+
 void blockForKeys(Client& c, const std::vector<std::string>& keys, long long timeout_ms,
                   BlockType type) {
   c.blocked = true;

@@ -46,6 +46,8 @@ void replyToBlockedClientTimedOut(Client& c);
 // Clients whose blocked command was served and whose pending input must now be processed.
 void processUnblockedClients();
 
+// INFO clients: blocked_clients, and clients_in_timeout_table (blocked with a timeout).
 long long blockedClientsCount();
+long long blockedClientsWithTimeout();
 
 }  // namespace osprey

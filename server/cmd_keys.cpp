@@ -18,7 +18,9 @@
 
 #include "common/config.h"
 #include "common/util.h"
+#include "server/blocking.h"
 #include "server/db.h"
+#include "server/persistence.h"
 #include "server/server.h"
 
 namespace osprey {
@@ -67,26 +69,6 @@ long long objectRefcount(const Object& o) {
   long long v;
   if (string2ll(o.str(), &v) && v >= 0 && v < 10000) return INT_MAX;
   return 1;
-}
-
-bool lfuPolicy() {
-  int policy = cfg().maxmemory_policy;
-  return policy == MAXMEMORY_VOLATILE_LFU || policy == MAXMEMORY_ALLKEYS_LFU;
-}
-
-// The LFU counter of an object whose `lru` field holds Redis's LFU layout (16 bits of
-// minutes at the last decrement, 8 bits of logarithmic counter), decayed by the periods of
-// lfu-decay-time minutes elapsed since. Meaningful once the keyspace layer keeps that
-// layout under an LFU policy (creation at counter 5, logarithmic increments on access).
-long long lfuDecayedCounter(const Object& o) {
-  unsigned long now_min = static_cast<unsigned long>(server.mstime_cached / 1000 / 60) & 65535;
-  unsigned long ldt = o.lru >> 8;
-  unsigned long counter = o.lru & 255;
-  unsigned long elapsed = now_min >= ldt ? now_min - ldt : 65535 - ldt + now_min;
-  long long decay = cfg().lfu_decay_time;
-  unsigned long periods = decay > 0 ? elapsed / static_cast<unsigned long>(decay) : 0;
-  if (periods) counter = periods > counter ? 0 : counter - periods;
-  return static_cast<long long>(counter);
 }
 
 // ---- DEL / UNLINK / EXISTS / TYPE / TOUCH ----------------------------------
@@ -414,44 +396,14 @@ void keysCommand(Client& c) {
   r.setDeferredArrayLen(len, n);
 }
 
-// SCAN's cursor, parsed as Redis does with strtoul: an optional sign, no leading space.
-bool parseScanCursorOrReply(Client& c, const std::string& arg, uint64_t* cursor) {
-  const char* p = arg.c_str();
-  char* end = nullptr;
-  errno = 0;
-  unsigned long long v = strtoull(p, &end, 10);
-  if (isspace(static_cast<unsigned char>(p[0])) || *end != '\0' || errno == ERANGE) {
-    c.r().error("ERR invalid cursor");
-    return false;
-  }
-  *cursor = v;
-  return true;
-}
-
 void scanCommand(Client& c) {
   uint64_t cursor;
   if (!parseScanCursorOrReply(c, c.arg(1), &cursor)) return;
-  long long count = 10;
-  const std::string* pattern = nullptr;
-  const std::string* type = nullptr;
-  for (size_t j = 2; j < c.argc(); j += 2) {
-    const std::string& opt = c.arg(j);
-    bool has_value = j + 1 < c.argc();
-    if (equalsIgnoreCase(opt, "count") && has_value) {
-      if (!getLongLongOrReply(c, c.arg(j + 1), &count)) return;
-      if (count < 1) {
-        replySyntaxError(c);
-        return;
-      }
-    } else if (equalsIgnoreCase(opt, "match") && has_value) {
-      pattern = c.arg(j + 1) == "*" ? nullptr : &c.arg(j + 1);  // "*" filters nothing
-    } else if (equalsIgnoreCase(opt, "type") && has_value) {
-      type = &c.arg(j + 1);
-    } else {
-      replySyntaxError(c);
-      return;
-    }
-  }
+  ScanOptions opts;
+  if (!parseScanOptionsOrReply(c, 2, true, &opts)) return;
+  long long count = opts.count;
+  const std::string* pattern = opts.pattern;
+  const std::string* type = opts.type;
 
   // Visit buckets until COUNT keys were collected, at most 10 x COUNT buckets.
   Db& db = *c.db;
@@ -528,8 +480,10 @@ void flushallCommand(Client& c) {
   long long dirty_before = server.dirty;
   for (Db& db : server.dbs) touchAllWatchedKeysInDb(db, nullptr);
   server.dirty += emptyData(-1);
-  // With save points configured Redis also saves the (now empty) RDB here, which resets
-  // `dirty`: that belongs to the persistence layer.
+  // As Redis: a running BGSAVE child is killed and, with save points configured, the now
+  // empty dataset is saved at once (which resets `dirty`; the flush is then propagated
+  // explicitly).
+  rdbSaveAfterFlushAll();
   propagateFlushIfUncounted(c, dirty_before);
   c.r().ok();
 }
@@ -559,6 +513,9 @@ void swapdbCommand(Client& c) {
     a.expires.swap(b.expires);
     std::swap(a.avg_ttl, b.avg_ttl);
     std::swap(a.expires_cursor, b.expires_cursor);
+    // Clients blocked in either database may find their keys there now.
+    signalAllBlockedKeysAsReady(a);
+    signalAllBlockedKeysAsReady(b);
   }
   server.dirty++;
   c.r().ok();
@@ -586,7 +543,7 @@ void objectRefcountCommand(Client& c) {
 void objectIdletimeCommand(Client& c) {
   Object* o = objectLookupOrReply(c);
   if (!o) return;
-  if (lfuPolicy()) {
+  if (lfuPolicySelected()) {
     c.r().error(
         "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
         "switching between policies at runtime LRU and LFU data will take some time to adjust.");
@@ -599,14 +556,14 @@ void objectIdletimeCommand(Client& c) {
 void objectFreqCommand(Client& c) {
   Object* o = objectLookupOrReply(c);
   if (!o) return;
-  if (!lfuPolicy()) {
+  if (!lfuPolicySelected()) {
     c.r().error(
         "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note "
         "that when switching between policies at runtime LRU and LFU data will take some time "
         "to adjust.");
     return;
   }
-  c.r().integer(lfuDecayedCounter(*o));
+  c.r().integer(lfuDecrAndReturn(*o));
 }
 
 void objectHelpCommand(Client& c) {

@@ -30,12 +30,17 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "server/blocking.h"
 #include "server/db.h"
 #include "server/networking.h"
+#include "server/persistence.h"
+#include "server/scripting.h"
 #include "server/scripting_hooks.h"
+#include "server/replication.h"
 #include "server/server.h"
 #include "server/t_hash.h"
 #include "server/t_set.h"
+#include "server/t_zset.h"
 
 namespace osprey {
 
@@ -363,16 +368,6 @@ void latencyAddSample(const std::string& event, long long latency_ms) {
   ts.idx = (ts.idx + 1) % kLatencySamples;
 }
 
-// ==== Replication identity =================================================
-//
-// The replication issue owns the replication state; until it lands the master's
-// replication ids live here (INFO replication, DEBUG CHANGE-REPL-ID).
-
-std::string& replid() {
-  static std::string id = randomHex(40);
-  return id;
-}
-std::string g_replid2(40, '0');
 
 bool g_cron_paused = false;  // DEBUG PAUSE-CRON
 
@@ -408,7 +403,7 @@ constexpr size_t kRobjSize = 16, kDictEntrySize = 24, kQuicklistSize = 40,
                  kQuicklistNodeSize = 40;
 
 // Size of one element encoded in a listpack (encoding + data + back length).
-size_t listpackEntrySize(const std::string& s) {
+size_t listpackEntrySize(std::string_view s) {
   size_t enc;
   long long v;
   if (s.size() <= 20 && string2ll(s, &v)) {
@@ -441,7 +436,7 @@ std::vector<QuicklistNodeModel> quicklistModel(const ListValue& list) {
   static const size_t kLevels[] = {4096, 8192, 16384, 32768, 65536};
   long long fill = cfg().list_max_listpack_size;
   std::vector<QuicklistNodeModel> nodes;
-  for (const std::string& item : list.items) {
+  list.forEach([&](std::string_view item) {
     bool fits = false;
     if (!nodes.empty()) {
       size_t new_sz = nodes.back().bytes + item.size() + 8;
@@ -454,7 +449,7 @@ std::vector<QuicklistNodeModel> quicklistModel(const ListValue& list) {
     if (!fits) nodes.emplace_back();
     nodes.back().count++;
     nodes.back().bytes += listpackEntrySize(item);
-  }
+  });
   return nodes;
 }
 
@@ -563,22 +558,31 @@ std::string_view digestView(const Digest& d) {
 }
 
 // Mixes one value (and its expiry flag) into d. Sets XOR their members; hashes XOR, for
-// each pair, the digest of mix(field) then mix(value). Sorted sets (mix of member and
-// "%.17g" score per element, XORed) join when their type lands.
+// each pair, the digest of mix(field) then mix(value); sorted sets likewise XOR, per
+// member, mix(member) then mix(score as "%.17g").
 void objectDigest(Db& db, std::string_view key, Object& o, Digest& d) {
   uint32_t type = htonl(static_cast<uint32_t>(o.type));
   mixDigest(d, uint32View(type));
   if (o.type == ObjType::String) {
     mixDigest(d, o.str());
   } else if (o.type == ObjType::List) {
-    for (const std::string& item : o.list().items) mixDigest(d, item);
+    o.list().forEach([&](std::string_view item) { mixDigest(d, item); });
   } else if (o.type == ObjType::Set) {
     o.set().forEach([&](std::string_view member) { xorDigest(d, member); });
   } else if (o.type == ObjType::Hash) {
-    o.hash().forEach([&](const std::string& field, const std::string& value) {
+    o.hash().forEach([&](std::string_view field, std::string_view value) {
       Digest pair{};
       mixDigest(pair, field);
       mixDigest(pair, value);
+      xorDigest(d, digestView(pair));
+    });
+  } else if (o.type == ObjType::ZSet) {
+    o.zset().forEach([&](std::string_view member, double score) {
+      Digest pair{};
+      char buf[128];
+      int n = snprintf(buf, sizeof buf, "%.17g", score);
+      mixDigest(pair, member);
+      mixDigest(pair, std::string_view(buf, static_cast<size_t>(n)));
       xorDigest(d, digestView(pair));
     });
   }
@@ -717,14 +721,15 @@ void infoClients(std::string& s) {
     max_out = std::max(max_out, c->out.size());
   }
   s += "# Clients\r\n";
-  appendf(s, "connected_clients:{}\r\n", server.clients.size());
+  // Replicas are not counted as clients, as in Redis.
+  appendf(s, "connected_clients:{}\r\n", server.clients.size() - replicationConnectedReplicas());
   s += "cluster_connections:0\r\n";
   appendf(s, "maxclients:{}\r\n", cfg().maxclients);
   appendf(s, "client_recent_max_input_buffer:{}\r\n", max_in);
   appendf(s, "client_recent_max_output_buffer:{}\r\n", max_out);
-  s += "blocked_clients:0\r\n";  // no blocking commands yet
+  appendf(s, "blocked_clients:{}\r\n", blockedClientsCount());
   s += "tracking_clients:0\r\n";
-  s += "clients_in_timeout_table:0\r\n";
+  appendf(s, "clients_in_timeout_table:{}\r\n", blockedClientsWithTimeout());
 }
 
 void infoMemory(std::string& s) {
@@ -791,37 +796,6 @@ void infoMemory(std::string& s) {
   s += "lazyfreed_objects:0\r\n";
 }
 
-// Persistence arrives with its own issue: no save has run, no child exists, no AOF.
-void infoPersistence(std::string& s) {
-  s += "# Persistence\r\n";
-  s += "loading:0\r\nasync_loading:0\r\n";
-  s += "current_cow_peak:0\r\ncurrent_cow_size:0\r\ncurrent_cow_size_age:0\r\n";
-  s += "current_fork_perc:0.00\r\n";
-  s += "current_save_keys_processed:0\r\ncurrent_save_keys_total:0\r\n";
-  appendf(s, "rdb_changes_since_last_save:{}\r\n", server.dirty);
-  s += "rdb_bgsave_in_progress:0\r\n";
-  appendf(s, "rdb_last_save_time:{}\r\n", server.lastsave);
-  s += "rdb_last_bgsave_status:ok\r\n";
-  s += "rdb_last_bgsave_time_sec:-1\r\n";
-  s += "rdb_current_bgsave_time_sec:-1\r\n";
-  s += "rdb_saves:0\r\n";
-  s += "rdb_last_cow_size:0\r\n";
-  s += "rdb_last_load_keys_expired:0\r\n";
-  s += "rdb_last_load_keys_loaded:0\r\n";
-  s += "aof_enabled:0\r\n";
-  s += "aof_rewrite_in_progress:0\r\n";
-  s += "aof_rewrite_scheduled:0\r\n";
-  s += "aof_last_rewrite_time_sec:-1\r\n";
-  s += "aof_current_rewrite_time_sec:-1\r\n";
-  s += "aof_last_bgrewrite_status:ok\r\n";
-  s += "aof_rewrites:0\r\n";
-  s += "aof_rewrites_consecutive_failures:0\r\n";
-  s += "aof_last_write_status:ok\r\n";
-  s += "aof_last_cow_size:0\r\n";
-  s += "module_fork_in_progress:0\r\n";
-  s += "module_fork_last_cow_size:0\r\n";
-}
-
 void infoStats(std::string& s) {
   s += "# Stats\r\n";
   appendf(s, "total_connections_received:{}\r\n", server.stat_numconnections);
@@ -865,21 +839,7 @@ void infoStats(std::string& s) {
   s += "reply_buffer_shrinks:0\r\nreply_buffer_expands:0\r\n";
 }
 
-void infoReplication(std::string& s) {
-  s += "# Replication\r\n";
-  s += "role:master\r\n";
-  s += "connected_slaves:0\r\n";
-  if (cfg().min_replicas_to_write && cfg().min_replicas_max_lag) s += "min_slaves_good_slaves:0\r\n";
-  s += "master_failover_state:no-failover\r\n";
-  appendf(s, "master_replid:{}\r\n", replid());
-  appendf(s, "master_replid2:{}\r\n", g_replid2);
-  s += "master_repl_offset:0\r\n";
-  s += "second_repl_offset:-1\r\n";
-  s += "repl_backlog_active:0\r\n";
-  appendf(s, "repl_backlog_size:{}\r\n", cfg().repl_backlog_size);
-  s += "repl_backlog_first_byte_offset:0\r\n";
-  s += "repl_backlog_histlen:0\r\n";
-}
+void infoReplication(std::string& s) { replicationInfo(s); }
 
 void appendRusage(std::string& s, const char* name, const timeval& tv) {
   appendf(s, "{}:{}.{:06}\r\n", name, static_cast<long>(tv.tv_sec), static_cast<long>(tv.tv_usec));
@@ -996,7 +956,7 @@ void configSetCommand(Client& c) {
   std::vector<std::string> args(c.argv.begin() + 2, c.argv.end());
   ConfigSetContext ctx;
   ctx.client_is_local = isLocalClient(c);
-  ctx.server_loading = false;
+  ctx.server_loading = server.loading;
   std::string err = configSetArgs(args, ctx);
   // Values of sensitive parameters never reach SLOWLOG or MONITOR (call() reads argv after
   // the handler), as Redis redacts them.
@@ -1195,7 +1155,7 @@ void debugObject(Client& c) {
     auto nodes = quicklistModel(o->list());
     size_t bytes = 0;
     for (const auto& n : nodes) bytes += n.bytes;
-    double avg = nodes.empty() ? 0.0 : static_cast<double>(o->list().items.size()) / static_cast<double>(nodes.size());
+    double avg = nodes.empty() ? 0.0 : static_cast<double>(o->list().size()) / static_cast<double>(nodes.size());
     extra = fmt::format(" ql_nodes:{} ql_avg_node:{:.2f} ql_listpack_max:{} ql_compressed:{} ql_uncompressed_size:{}",
                         nodes.size(), avg, cfg().list_max_listpack_size,
                         cfg().list_compress_depth != 0 ? 1 : 0, bytes);
@@ -1294,6 +1254,8 @@ void debugCommand(Client& c) {
     c.r().ok();
   } else if (sub == "object" && argc == 3) {
     debugObject(c);
+  } else if (sub == "reload") {
+    debugReloadCommand(c);
   } else if (sub == "populate" && argc >= 3 && argc <= 5) {
     debugPopulate(c);
   } else if (sub == "digest" && argc == 2) {
@@ -1315,10 +1277,22 @@ void debugCommand(Client& c) {
   } else if (sub == "set-active-expire" && argc == 3) {
     server.active_expire_enabled = atoi(c.arg(2).c_str()) != 0;
     c.r().ok();
+  } else if (sub == "set-disable-deny-scripts" && argc == 3) {
+    g_script_disable_deny_script = atoi(c.arg(2).c_str()) != 0;  // NOSCRIPT commands in scripts
+    c.r().ok();
+  } else if (sub == "config-rewrite-force-all" && argc == 2) {
+    std::string err = configRewrite(true);
+    if (err.empty()) {
+      c.r().ok();
+    } else {
+      size_t colon = err.rfind(": ");
+      c.r().error("ERR CONFIG-REWRITE-FORCE-ALL failed: " +
+                  (colon == std::string::npos ? err.substr(4) : err.substr(colon + 2)));
+    }
   } else if (sub == "change-repl-id" && argc == 2) {
     serverLog(LogLevel::Warning, "Changing replication IDs after receiving DEBUG change-repl-id");
-    replid() = randomHex(40);
-    g_replid2.assign(40, '0');
+    changeReplicationId();
+    replicationId2().assign(40, '0');
     c.r().ok();
   } else if (sub == "error" && argc == 3) {
     std::string e = c.arg(2);
@@ -1404,14 +1378,7 @@ void timeCommand(Client& c) {
   c.r().bulkInt(us % 1000000);
 }
 
-void lastsaveCommand(Client& c) { c.r().integer(server.lastsave); }
-
-void roleCommand(Client& c) {
-  c.r().arrayLen(3);
-  c.r().bulk("master");
-  c.r().integer(0);  // replication offset
-  c.r().arrayLen(0);  // replicas
-}
+void roleCommand(Client& c) { replicationRole(c); }
 
 // LOLWUT's art of versions 5 and 6 is drawn from rand() and so never byte-identical to
 // another process; every version answers with the plain text of the current one.
@@ -2008,6 +1975,11 @@ const CommandRow kServerRows[] = {
      "Listen for all requests received by the server in real time", ""},
     {"time", 1, "loading stale fast", "@fast", 0, 0, 0, timeCommand, "server", "2.6.0",
      "Return the current server time", "O(1)", "nondeterministic_output"},
+    {"save", 1, "admin noscript no_async_loading no_multi", kAdminAcl, 0, 0, 0, saveCommand,
+     "server", "1.0.0", "Synchronously save the dataset to disk",
+     "O(N) where N is the total number of keys in all databases"},
+    {"bgsave", -1, "admin noscript no_async_loading", kAdminAcl, 0, 0, 0, bgsaveCommand,
+     "server", "1.0.0", "Asynchronously save the dataset to disk", "O(1)"},
     {"lastsave", 1, "loading stale fast", "@admin @fast @dangerous", 0, 0, 0, lastsaveCommand,
      "server", "1.0.0", "Get the UNIX time stamp of the last successful save to disk", "O(1)",
      "nondeterministic_output"},

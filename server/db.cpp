@@ -3,6 +3,9 @@
 #include "server/db.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
 
 #include "common/config.h"
 #include "common/util.h"
@@ -11,6 +14,54 @@
 namespace osprey {
 
 uint32_t lruClock() { return static_cast<uint32_t>(server.mstime_cached / 1000); }
+
+// ---- LRU / LFU access data -------------------------------------------------
+
+namespace {
+
+constexpr uint32_t kLfuInitVal = 5;
+
+uint32_t lfuTimeInMinutes() {
+  return static_cast<uint32_t>(server.mstime_cached / 1000 / 60) & 65535;
+}
+
+}  // namespace
+
+bool lfuPolicySelected() {
+  int policy = cfg().maxmemory_policy;
+  return policy == MAXMEMORY_VOLATILE_LFU || policy == MAXMEMORY_ALLKEYS_LFU;
+}
+
+uint32_t initialAccessData() {
+  return lfuPolicySelected() ? (lfuTimeInMinutes() << 8) | kLfuInitVal : lruClock();
+}
+
+long long lfuDecrAndReturn(const Object& o) {
+  uint32_t ldt = (o.lru >> 8) & 65535;
+  uint32_t counter = o.lru & 255;
+  uint32_t now = lfuTimeInMinutes();
+  uint32_t elapsed = now >= ldt ? now - ldt : 65535 - ldt + now;
+  long long decay = cfg().lfu_decay_time;
+  uint64_t periods = decay > 0 ? elapsed / static_cast<uint64_t>(decay) : 0;
+  if (periods) counter = periods > counter ? 0 : counter - static_cast<uint32_t>(periods);
+  return counter;
+}
+
+void touchObject(Object& o) {
+  if (!lfuPolicySelected()) {
+    o.lru = lruClock();
+    return;
+  }
+  uint32_t counter = static_cast<uint32_t>(lfuDecrAndReturn(o));
+  if (counter < 255) {
+    // Logarithmic increment: the higher the counter, the less likely it grows.
+    double r = static_cast<double>(dictRandom() & 0xFFFFFFFFu) / 4294967295.0;
+    double base = counter > kLfuInitVal ? counter - kLfuInitVal : 0;
+    double p = 1.0 / (base * static_cast<double>(cfg().lfu_log_factor) + 1);
+    if (r < p) counter++;
+  }
+  o.lru = (lfuTimeInMinutes() << 8) | counter;
+}
 
 // ---- Lookups ---------------------------------------------------------------
 
@@ -21,7 +72,9 @@ Object* lookupKeyPeek(Db& db, std::string_view key) {
 
 Object* lookupKeyWrite(Db& db, std::string_view key) {
   expireIfNeeded(db, key);
-  return lookupKeyPeek(db, key);
+  Object* o = lookupKeyPeek(db, key);
+  if (o) touchObject(*o);  // writes count as accesses too, as in Redis
+  return o;
 }
 
 Object* lookupKeyRead(Db& db, std::string_view key) {
@@ -29,7 +82,7 @@ Object* lookupKeyRead(Db& db, std::string_view key) {
   Object* o = lookupKeyPeek(db, key);
   if (o) {
     server.stat_keyspace_hits++;
-    o->lru = lruClock();
+    touchObject(*o);
   } else {
     server.stat_keyspace_misses++;
     notifyKeyspaceEvent(NOTIFY_KEY_MISS, "keymiss", key, db.id);
@@ -62,17 +115,19 @@ Object* lookupWriteOfType(Client& c, std::string_view key, ObjType type, bool* w
 // ---- Adds and deletes ------------------------------------------------------
 
 Object* dbAdd(Db& db, std::string_view key, Object&& val) {
-  val.lru = lruClock();
+  val.lru = initialAccessData();
   auto [e, inserted] = db.keys.insert(std::string(key), std::move(val));
   (void)inserted;
   return &e->value;
 }
 
 Object* setKey(Client* c, Db& db, std::string_view key, Object&& val, bool keep_ttl) {
-  val.lru = lruClock();
+  val.lru = initialAccessData();
   auto* e = db.keys.find(key);
   Object* stored;
   if (e) {
+    // An overwritten key keeps its access frequency under LFU, as Redis's dbOverwrite.
+    if (lfuPolicySelected()) val.lru = e->value.lru;
     e->value = std::move(val);
     stored = &e->value;
     if (!keep_ttl) removeExpire(db, key);
@@ -287,6 +342,47 @@ long long totalKeys() {
   long long n = 0;
   for (Db& db : server.dbs) n += static_cast<long long>(db.keys.size());
   return n;
+}
+
+}  // namespace osprey
+
+namespace osprey {
+
+// ---- SCAN family -------------------------------------------------------------
+
+bool parseScanCursorOrReply(Client& c, const std::string& arg, uint64_t* cursor) {
+  const char* p = arg.c_str();
+  char* end = nullptr;
+  errno = 0;
+  unsigned long long v = strtoull(p, &end, 10);
+  if (isspace(static_cast<unsigned char>(p[0])) || *end != '\0' || errno == ERANGE) {
+    c.r().error("ERR invalid cursor");
+    return false;
+  }
+  *cursor = v;
+  return true;
+}
+
+bool parseScanOptionsOrReply(Client& c, size_t first, bool allow_type, ScanOptions* opts) {
+  for (size_t i = first; i < c.argc(); i += 2) {
+    const std::string& opt = c.arg(i);
+    bool has_value = i + 1 < c.argc();
+    if (has_value && equalsIgnoreCase(opt, "count")) {
+      if (!getLongLongOrReply(c, c.arg(i + 1), &opts->count)) return false;
+      if (opts->count < 1) {
+        replySyntaxError(c);
+        return false;
+      }
+    } else if (has_value && equalsIgnoreCase(opt, "match")) {
+      opts->pattern = c.arg(i + 1) == "*" ? nullptr : &c.arg(i + 1);
+    } else if (has_value && allow_type && equalsIgnoreCase(opt, "type")) {
+      opts->type = &c.arg(i + 1);
+    } else {
+      replySyntaxError(c);
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace osprey

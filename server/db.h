@@ -66,4 +66,31 @@ long long pubsubPublishMessage(std::string_view channel, std::string_view messag
 // The LRU clock used for OBJECT IDLETIME (seconds resolution, as Redis's default).
 uint32_t lruClock();
 
+// Access data in Object::lru. Under an LRU (or no) maxmemory-policy it is the LRU clock of
+// the last access. Under an LFU policy it is Redis's LFU layout: the minutes clock (16
+// bits) of the last decrement, then an 8-bit logarithmic access counter that starts at 5,
+// grows with probability 1/((counter-5)*lfu-log-factor+1) per access and loses one per
+// lfu-decay-time minutes without access.
+bool lfuPolicySelected();
+uint32_t initialAccessData();       // for a new value
+void touchObject(Object& o);        // one access (Redis's updateLFU, or the LRU clock)
+long long lfuDecrAndReturn(const Object& o);  // the decayed counter (OBJECT FREQ)
+
+// ---- SCAN family -------------------------------------------------------------
+// One parser for SCAN, HSCAN, SSCAN and ZSCAN, with Redis's errors.
+
+// A cursor as Redis reads it (strtoul: an optional sign, no leading space, no overflow);
+// replies "ERR invalid cursor" and returns false otherwise.
+bool parseScanCursorOrReply(Client& c, const std::string& arg, uint64_t* cursor);
+
+struct ScanOptions {
+  long long count = 10;
+  const std::string* pattern = nullptr;  // nullptr: no filtering ("*" filters nothing)
+  const std::string* type = nullptr;     // SCAN's TYPE
+};
+// Parses the options from argv[first] on: MATCH pattern, COUNT n (>= 1, else a syntax
+// error) and, when allow_type (SCAN only), TYPE name. Later options override earlier
+// ones. Replies the error and returns false when they are invalid.
+bool parseScanOptionsOrReply(Client& c, size_t first, bool allow_type, ScanOptions* opts);
+
 }  // namespace osprey

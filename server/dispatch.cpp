@@ -7,6 +7,8 @@
 // call() runs the handler and does the bookkeeping that follows every execution: command
 // statistics, slowlog, MONITOR feed, and propagation of the effects (replication / AOF).
 #include <algorithm>
+#include <climits>
+#include <cmath>
 #include <cstring>
 
 #include "common/config.h"
@@ -14,10 +16,15 @@
 #include "common/util.h"
 #include "server/blocking.h"
 #include "server/db.h"
+#include "server/persistence.h"
 #include "server/server.h"
+#include "server/networking.h"
 #include "server/scripting_hooks.h"
 
 namespace osprey {
+
+// cmd_server.cpp: latency histograms (latency-tracking) and the latency monitor's events.
+void recordCommandLatency(Command& cmd, long long duration_us);
 
 // ---- Rejections and common error replies -----------------------------------
 
@@ -135,13 +142,13 @@ bool getTimeoutOrReply(Client& c, const std::string& s, bool seconds, long long*
       c.r().error("ERR timeout is not a float or out of range");
       return false;
     }
-    ftval *= 1000.0L;
-    if (ftval > static_cast<long double>(LLONG_MAX)) {
-      c.r().error("ERR timeout is out of range");
-      return false;
-    }
-    tval = static_cast<long long>(ftval + 0.5L);  // round, as Redis
-    if (ftval < 0) tval = static_cast<long long>(ftval);
+    // Redis 7.0 takes the ceiling of the milliseconds (0.0001 s is 1 ms, not "forever"),
+    // and a value beyond the long long range converts to LLONG_MIN on x86: "negative".
+    long double ms = ceill(ftval * 1000.0L);
+    if (!(ms < 9223372036854775807.0L && ms >= -9223372036854775807.0L))
+      tval = LLONG_MIN;
+    else
+      tval = static_cast<long long>(ms);
   } else {
     if (!string2ll(s, &tval)) {
       c.r().error("ERR timeout is not an integer or out of range");
@@ -245,6 +252,9 @@ bool processCommand(Client& c) {
 
   // maxmemory / OOM: eviction arrives with memory accounting; nothing is rejected yet.
 
+  // MISCONF after a failed BGSAVE, LOADING while the dataset loads (persistence.cpp).
+  if (rejectCommandForPersistence(c)) return true;
+
   if (c.pubsub() && c.resp == 2) {
     const std::string& n = cmd->fullname;
     if (n != "ping" && n != "subscribe" && n != "ssubscribe" && n != "unsubscribe" &&
@@ -339,8 +349,18 @@ static void feedMonitors(Client& c, const std::vector<std::string>& argv) {
   }
 }
 
+// MONITOR shows a script's own command before the commands the script runs (Redis 7.0);
+// every other command is shown once it has run (so EXEC follows its queued commands).
+static bool monitorBeforeRun(const Command& cmd) {
+  const std::string& n = cmd.name;
+  return n == "eval" || n == "evalsha" || n == "eval_ro" || n == "evalsha_ro" || n == "fcall" ||
+         n == "fcall_ro";
+}
+
 void call(Client& c) {
   Command* cmd = c.cmd;
+  bool monitor_first = !server.monitors.empty() && monitorBeforeRun(*cmd);
+  if (monitor_first) feedMonitors(c, c.argv);
   long long dirty_before = server.dirty;
   long long errors_before = server.stat_total_error_replies;
   Client* prev = server.current_client;
@@ -349,33 +369,54 @@ void call(Client& c) {
   c.prevent_propagate = false;
   c.propagate_argv.clear();
   server.current_client = &c;
-  server.execution_nesting++;
-  if (server.execution_nesting == 1) updateCachedTime();
-  long long start = ustime();
+  bool top = ++server.execution_nesting == 1;
+  // One clock read per command: a top-level command starts at the cached time when the
+  // input loop has just read the clock (commandClockFresh), and its end becomes the cached
+  // time of the next one. Nested calls (EXEC, scripts) keep the time frozen and measure
+  // their own duration with two reads.
+  long long start;
+  if (top) {
+    if (!commandClockFresh()) updateCachedTime();
+    start = server.ustime_cached;
+  } else {
+    start = ustime();
+  }
   cmd->proc(c);
-  long long duration = ustime() - start;
+  long long end = ustime();
+  long long duration = end - start;
+  if (top) {
+    server.ustime_cached = end;
+    server.mstime_cached = end / 1000;
+    noteCommandClock();
+  }
   server.current_client = prev;
 
   cmd->calls++;
   cmd->usec += duration;
   if (server.stat_total_error_replies > errors_before) cmd->failed_calls++;
   server.stat_numcommands++;
-  if (!cmd->has(CMD_SKIP_SLOWLOG) && cfg().slowlog_log_slower_than >= 0 &&
-      duration >= cfg().slowlog_log_slower_than && !server.in_exec)
+  const Settings& conf = cfg();
+  if (conf.latency_tracking || conf.latency_monitor_threshold > 0)
+    recordCommandLatency(*cmd, duration);
+  if (!cmd->has(CMD_SKIP_SLOWLOG) && conf.slowlog_log_slower_than >= 0 &&
+      duration >= conf.slowlog_log_slower_than && !server.in_exec)
     slowlogPush(c, duration);
-  if (!cmd->has(CMD_SKIP_MONITOR) && !cmd->has(CMD_ADMIN)) feedMonitors(c, c.argv);
+  if (!monitor_first && !server.monitors.empty() && !cmd->has(CMD_SKIP_MONITOR) &&
+      !cmd->has(CMD_ADMIN))
+    feedMonitors(c, c.argv);
 
   // Replicate effects: a command that changed the dataset is propagated as written (or as
   // its handler rewrote it, e.g. relative expiries made absolute), after any DEL of keys it
   // found expired. EXEC and scripts prevent their own propagation: their inner writes go.
-  if (server.dirty > dirty_before && !c.prevent_propagate) {
+  // Nothing is queued while no sink (AOF, replicas) listens: the copy would be dropped.
+  if (server.dirty > dirty_before && !c.prevent_propagate && !server.propagate_sinks.empty()) {
     server.pending_propagate.emplace_back(
         c.db->id, c.propagate_argv.empty() ? c.argv : c.propagate_argv);
   }
   c.prevent_propagate = saved_prevent;
   c.propagate_argv = std::move(saved_rewrite);
   server.execution_nesting--;
-  if (server.execution_nesting == 0) flushPropagation();
+  if (server.execution_nesting == 0 && !server.pending_propagate.empty()) flushPropagation();
 }
 
 // Emits the effects of one top-level execution: more than one is wrapped in MULTI/EXEC so

@@ -8,8 +8,8 @@
 // in functions mode by LuaEngine: the load-time API while a library loads, the full
 // script API while a function runs.
 //
-// FUNCTION DUMP / RESTORE wait for the RDB payload format (persistence work); until then
-// they are unknown subcommands.
+// FUNCTION DUMP / RESTORE serialise the libraries in the RDB payload format (rdb.h).
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <unordered_map>
@@ -17,6 +17,7 @@
 #include "common/config.h"
 #include "common/util.h"
 #include "server/networking.h"
+#include "server/rdb.h"
 #include "server/script_lua.h"
 #include "server/scripting.h"
 #include "server/server.h"
@@ -411,6 +412,160 @@ void functionHelpCommand(Client& c) {
   for (const char* line : kLines) c.r().status(line);
 }
 
+// ---- FUNCTION DUMP / RESTORE ----------------------------------------------------------
+
+// Compiles a library from its code without registering it (FUNCTION RESTORE stages all the
+// libraries of a payload before touching the registry). `staged` holds the libraries
+// compiled so far from the same payload: names must be unique among them, library and
+// function names alike. Returns nullptr with *err set on failure.
+std::unique_ptr<Library> compileStagedLibrary(std::string_view code,
+                                              const std::vector<std::unique_ptr<Library>>& staged,
+                                              std::string* err) {
+  FunctionsState& st = functionsState();
+  LibraryMeta meta;
+  if (!parseLibraryMeta(code, &meta, err)) return nullptr;
+  if (!functionNameValid(meta.name)) {
+    *err =
+        "ERR Library names can only contain letters, numbers, or underscores(_) and must be at "
+        "least one character long";
+    return nullptr;
+  }
+  if (!equalsIgnoreCase(meta.engine, kEngineName)) {
+    *err = "ERR Engine '" + meta.engine + "' not found";
+    return nullptr;
+  }
+  for (const auto& lib : staged) {
+    if (lib->name == meta.name) {
+      *err = "ERR Library '" + meta.name + "' already exists";
+      return nullptr;
+    }
+  }
+  LuaLibraryLoad load;
+  if (!st.engine->loadLibrary(code.substr(meta.code_offset), load, err)) return nullptr;
+  auto lib = std::make_unique<Library>();
+  lib->name = meta.name;
+  lib->code = std::string(code);
+  for (auto& fn : load.functions) {
+    FunctionInfo& info = lib->functions[fn.name];
+    info.name = fn.name;
+    info.description = std::move(fn.description);
+    info.flags = fn.flags;
+    info.ref = fn.ref;
+    info.library = lib.get();
+  }
+  auto taken = [&](const std::string& name) {
+    std::string key = toLower(name);
+    for (const auto& other : staged)
+      for (const auto& [n, f] : other->functions)
+        if (toLower(n) == key) return true;
+    return false;
+  };
+  if (lib->functions.empty()) *err = "ERR No functions registered";
+  for (const auto& [name, fn] : lib->functions) {
+    if (!err->empty()) break;
+    if (taken(name)) *err = "ERR Function " + name + " already exists";
+  }
+  if (!err->empty()) {
+    freeLibrary(st, std::move(lib));
+    return nullptr;
+  }
+  return lib;
+}
+
+// FUNCTION DUMP
+void functionDumpCommand(Client& c) { c.r().bulk(rdbFunctionsDumpPayload()); }
+
+// FUNCTION RESTORE <payload> [FLUSH|APPEND|REPLACE]
+void functionRestoreCommand(Client& c) {
+  if (c.argc() > 4) {
+    replySubcommandSyntaxError(c);
+    return;
+  }
+  enum class Policy { Append, Replace, Flush } policy = Policy::Append;
+  if (c.argc() == 4) {
+    const std::string& p = c.arg(3);
+    if (equalsIgnoreCase(p, "append")) {
+      policy = Policy::Append;
+    } else if (equalsIgnoreCase(p, "replace")) {
+      policy = Policy::Replace;
+    } else if (equalsIgnoreCase(p, "flush")) {
+      policy = Policy::Flush;
+    } else {
+      c.r().error("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
+      return;
+    }
+  }
+  const std::string& data = c.arg(2);
+  if (!rdbVerifyDumpPayload(data)) {
+    c.r().error("ERR DUMP payload version or checksum are wrong");
+    return;
+  }
+  std::vector<std::string> codes;
+  std::string err;
+  if (!rdbParseFunctionsPayload(data, &codes, &err)) {
+    c.r().error("ERR " + err);
+    return;
+  }
+  FunctionsState& st = functionsState();
+  std::vector<std::unique_ptr<Library>> staged;
+  auto dropStaged = [&] {
+    for (auto& lib : staged) freeLibrary(st, std::move(lib));
+  };
+  for (const std::string& code : codes) {
+    auto lib = compileStagedLibrary(code, staged, &err);
+    if (!lib) {
+      dropStaged();
+      c.r().error(err);
+      return;
+    }
+    staged.push_back(std::move(lib));
+  }
+
+  if (policy == Policy::Flush) {
+    flushLibraries();
+  } else {
+    // Libraries of the same name: an error for APPEND, replaced for REPLACE. Function names
+    // must then not collide with any library that stays.
+    std::vector<Library*> replaced;
+    for (const auto& lib : staged) {
+      auto it = st.libraries.find(lib->name);
+      if (it == st.libraries.end()) continue;
+      if (policy == Policy::Append) {
+        std::string msg = "ERR Library " + lib->name + " already exists";
+        dropStaged();
+        c.r().error(msg);
+        return;
+      }
+      replaced.push_back(it->second.get());
+    }
+    for (const auto& lib : staged) {
+      for (const auto& [name, fn] : lib->functions) {
+        auto it = st.functions.find(toLower(name));
+        if (it == st.functions.end()) continue;
+        if (std::find(replaced.begin(), replaced.end(), it->second->library) != replaced.end())
+          continue;
+        std::string msg = "ERR Function " + name + " already exists";
+        dropStaged();
+        c.r().error(msg);
+        return;
+      }
+    }
+    for (Library* old : replaced) {
+      auto it = st.libraries.find(old->name);
+      unlinkLibrary(st, *it->second);
+      freeLibrary(st, std::move(it->second));
+      st.libraries.erase(it);
+    }
+  }
+  for (auto& lib : staged) {
+    linkLibrary(st, *lib);
+    std::string name = lib->name;
+    st.libraries.emplace(name, std::move(lib));
+  }
+  server.dirty++;
+  c.r().ok();
+}
+
 // ---- FCALL ---------------------------------------------------------------------------
 
 // FCALL / FCALL_RO <function> <numkeys> [key ...] [arg ...]
@@ -501,6 +656,13 @@ const CommandRow kFunctionRows[] = {
     {"function|delete", 3, "write noscript", "@write @slow @scripting", 0, 0, 0, functionDeleteCommand,
      "scripting", "7.0.0", "Delete a function by name", "O(1)",
      "request_policy:all_shards response_policy:all_succeeded"},
+    {"function|dump", 2, "noscript", "@slow @scripting", 0, 0, 0, functionDumpCommand, "scripting",
+     "7.0.0", "Dump all functions into a serialized binary payload",
+     "O(N) where N is the number of functions"},
+    {"function|restore", -3, "write denyoom noscript", "@write @slow @scripting", 0, 0, 0,
+     functionRestoreCommand, "scripting", "7.0.0", "Restore all the functions on the given payload",
+     "O(N) where N is the number of functions on the payload",
+     "request_policy:all_shards response_policy:all_succeeded"},
 };
 
 }  // namespace
@@ -508,5 +670,22 @@ const CommandRow kFunctionRows[] = {
 CommandRows functionCommands() {
   return {kFunctionRows, sizeof(kFunctionRows) / sizeof(kFunctionRows[0])};
 }
+
+// ---- For the RDB code (declared in rdb.h) -----------------------------------------------
+
+std::vector<std::string> functionLibraryCodes() {
+  std::vector<std::string> codes;
+  for (const auto& [name, lib] : functionsState().libraries) codes.push_back(lib->code);
+  return codes;
+}
+
+bool functionsLoadLibraryCode(std::string_view code, std::string* err) {
+  std::string e;
+  if (!createLibrary(code, true, 0, &e).empty()) return true;
+  *err = e.compare(0, 4, "ERR ") == 0 ? e.substr(4) : e;
+  return false;
+}
+
+void functionsClearLibraries() { flushLibraries(); }
 
 }  // namespace osprey

@@ -408,8 +408,22 @@ void handleClientsWithPendingWrites() {
 
 // ---- Input -----------------------------------------------------------------
 
+namespace {
+bool g_in_batch = false;     // a top-level processInputBuffer is running commands
+bool g_clock_fresh = false;  // server.ustime_cached is a reading taken just now
+}  // namespace
+
+bool commandClockFresh() { return g_clock_fresh; }
+void noteCommandClock() {
+  if (g_in_batch) g_clock_fresh = true;
+}
+
 // Parses and runs every complete command in c's query buffer.
 void processInputBuffer(Client* c) {
+  // The outermost call (not the busy-script poller, not a client resumed from inside a
+  // command) owns the clock hint and drops it when the batch ends.
+  bool outer = !g_in_batch && server.execution_nesting == 0;
+  if (outer) g_in_batch = true;
   ParserLimits limits;
   limits.proto_max_bulk_len = cfg().proto_max_bulk_len;
   while (c->qpos < c->querybuf.size()) {
@@ -442,6 +456,10 @@ void processInputBuffer(Client* c) {
     c->querybuf.erase(0, c->qpos);
     c->qpos = 0;
   }
+  if (outer) {
+    g_in_batch = false;
+    g_clock_fresh = false;
+  }
 }
 
 void applyReplyMode(Client& c) {
@@ -460,14 +478,20 @@ bool readFromClient(Client* c) {
   if (n < 0) {
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return true;
     serverLog(LogLevel::Verbose, "Reading from client: {}", strerror(errno));
+    if (server.execution_nesting == 0) updateCachedTime();
     freeClient(c);
     return false;
   }
   if (n == 0) {
     serverLog(LogLevel::Verbose, "Client closed connection");
+    if (server.execution_nesting == 0) updateCachedTime();
     freeClient(c);
     return false;
   }
+  // The time of this batch of commands (frozen while a script runs: the busy poller reads
+  // clients from inside one).
+  bool fresh_clock = server.execution_nesting == 0 && !g_in_batch;
+  if (fresh_clock) updateCachedTime();
   server.stat_net_input_bytes += n;
   c->querybuf.append(buf, static_cast<size_t>(n));
   c->querybuf_peak = std::max<long long>(c->querybuf_peak, static_cast<long long>(c->querybuf.size()));
@@ -478,6 +502,7 @@ bool readFromClient(Client* c) {
     freeClient(c);
     return false;
   }
+  g_clock_fresh = fresh_clock;
   processInputBuffer(c);
   return true;
 }
@@ -485,7 +510,8 @@ bool readFromClient(Client* c) {
 static void onClientEvent(uv_poll_t* h, int status, int events) {
   auto* c = static_cast<Client*>(h->data);
   if (!c) return;
-  updateCachedTime();
+  // readFromClient reads the clock itself, right after read(2).
+  if (status < 0 || !(events & UV_READABLE)) updateCachedTime();
   if (status < 0) {
     freeClient(c);
     return;

@@ -18,6 +18,12 @@ void freeClientsInAsyncQueue();
 void resumeClient(Client* c);   // run a postponed command and the rest of the input
 void applyReplyMode(Client& c); // point the writer at the socket buffer or the discard one
 
+// call()'s clock: while the input loop runs a batch of commands, server.ustime_cached was
+// read just before the next command (after the read(2), or at the end of the previous
+// command), so a top-level call() takes it as its start instead of reading the clock again.
+bool commandClockFresh();
+void noteCommandClock();  // call() just stored a fresh reading in server.ustime_cached
+
 // Hooks into families: Pub/Sub cleanup and per-client state of other subsystems.
 void pubsubUnsubscribeAll(Client& c);
 void onClientFreed(Client& c);

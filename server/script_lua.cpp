@@ -18,6 +18,7 @@ extern "C" {
 
 #include <cmath>
 #include <cstring>
+#include <charconv>
 
 #include "common/config.h"
 #include "common/log.h"
@@ -160,6 +161,27 @@ void luaPushReadonlyProxy(lua_State* L, int idx) {
 
 // ---- Reply -> Lua ------------------------------------------------------------------
 
+// The text of the error table Redis hands to Lua for an error: "-CODE msg" keeps its code, other
+// texts (or a dash without a space) get "ERR", and CR/LF are trimmed off both ends of msg.
+static std::string luaErrorText(std::string_view err) {
+  std::string_view code = "ERR", msg = err;
+  if (!err.empty() && err[0] == '-') {
+    size_t sp = err.find(' ');
+    if (sp == std::string_view::npos) {
+      msg = err.substr(1);
+    } else {
+      code = err.substr(1, sp - 1);
+      msg = err.substr(sp + 1);
+    }
+  }
+  while (!msg.empty() && (msg.front() == '\r' || msg.front() == '\n')) msg.remove_prefix(1);
+  while (!msg.empty() && (msg.back() == '\r' || msg.back() == '\n')) msg.remove_suffix(1);
+  std::string out(code);
+  out += ' ';
+  out.append(msg);
+  return out;
+}
+
 void LuaEngine::pushReply(lua_State* L, const ReplyValue& v, int resp) {
   using K = ReplyValue::Kind;
   luaL_checkstack(L, 4, "reply too deep");
@@ -169,11 +191,17 @@ void LuaEngine::pushReply(lua_State* L, const ReplyValue& v, int resp) {
       lua_pushlstring(L, v.str.data(), v.str.size());
       lua_setfield(L, -2, "ok");
       return;
-    case K::Error:
+    case K::Error: {
+      // A command's error: the text as error_reply() would store it, plus the mark that
+      // it was already counted in the error stats when the command failed.
+      std::string text = luaErrorText("-" + v.str);
       lua_newtable(L);
-      lua_pushlstring(L, v.str.data(), v.str.size());
+      lua_pushlstring(L, text.data(), text.size());
       lua_setfield(L, -2, "err");
+      lua_pushboolean(L, 1);
+      lua_setfield(L, -2, "ignore_error_stats_update");
       return;
+    }
     case K::Integer:
       lua_pushnumber(L, static_cast<lua_Number>(v.integer));
       return;
@@ -267,8 +295,16 @@ void LuaEngine::pushReply(lua_State* L, const ReplyValue& v, int resp) {
 // ---- Lua -> reply ------------------------------------------------------------------
 
 // Reads t[field] as a string if present (leaves the stack as it was).
+// Pushes t[field] for the table at idx without metamethods: a reply table may come with an
+// __index that raises or calls Redis (the globals proxy _G does), which must not run here.
+static void rawGetField(lua_State* L, int idx, const char* field) {
+  idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
+  lua_pushstring(L, field);
+  lua_rawget(L, idx);
+}
+
 static bool tableStringField(lua_State* L, int idx, const char* field, std::string* out) {
-  lua_getfield(L, idx, field);
+  rawGetField(L, idx, field);
   bool ok = lua_type(L, -1) == LUA_TSTRING;
   if (ok) {
     size_t len;
@@ -277,6 +313,15 @@ static bool tableStringField(lua_State* L, int idx, const char* field, std::stri
   }
   lua_pop(L, 1);
   return ok;
+}
+
+// True for an error table built from a command's error reply: that error was counted in
+// the error stats already, when the command failed.
+static bool ignoresErrorStats(lua_State* L, int idx) {
+  rawGetField(L, idx, "ignore_error_stats_update");
+  bool yes = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  return yes;
 }
 
 static std::string noNewlines(std::string s) {
@@ -315,13 +360,14 @@ void LuaEngine::replyFromLua(lua_State* L, int idx, ReplyBuilder& out, int scrip
       std::string s;
       if (tableStringField(L, idx, "err", &s)) {
         out.error(noNewlines(s));
+        if (ignoresErrorStats(L, idx)) scriptErrorStat(s, -1);  // counted when it happened
         return;
       }
       if (tableStringField(L, idx, "ok", &s)) {
         out.status(noNewlines(s));
         return;
       }
-      lua_getfield(L, idx, "double");
+      rawGetField(L, idx, "double");
       if (lua_type(L, -1) == LUA_TNUMBER) {
         double d = lua_tonumber(L, -1);
         lua_pop(L, 1);
@@ -333,7 +379,7 @@ void LuaEngine::replyFromLua(lua_State* L, int idx, ReplyBuilder& out, int scrip
         out.bigNumber(noNewlines(s));
         return;
       }
-      lua_getfield(L, idx, "map");
+      rawGetField(L, idx, "map");
       if (lua_type(L, -1) == LUA_TTABLE) {
         int t = lua_gettop(L);
         Deferred d = out.deferLen();
@@ -350,7 +396,7 @@ void LuaEngine::replyFromLua(lua_State* L, int idx, ReplyBuilder& out, int scrip
         return;
       }
       lua_pop(L, 1);
-      lua_getfield(L, idx, "set");
+      rawGetField(L, idx, "set");
       if (lua_type(L, -1) == LUA_TTABLE) {
         int t = lua_gettop(L);
         Deferred d = out.deferLen();
@@ -366,7 +412,7 @@ void LuaEngine::replyFromLua(lua_State* L, int idx, ReplyBuilder& out, int scrip
         return;
       }
       lua_pop(L, 1);
-      lua_getfield(L, idx, "verbatim_string");
+      rawGetField(L, idx, "verbatim_string");
       if (lua_type(L, -1) == LUA_TTABLE) {
         int t = lua_gettop(L);
         std::string fmt, str;
@@ -427,9 +473,18 @@ static int redisGenericCommand(lua_State* L, bool raise) {
   for (int j = 1; j <= argc; j++) {
     int t = lua_type(L, j);
     if (t == LUA_TNUMBER) {
+      // "%.17g" as Redis formats numbers, with a fast path for integral values (the
+      // common case: counts, indexes), whose "%.17g" text is just their digits.
+      double d = static_cast<double>(lua_tonumber(L, j));
       char buf[64];
-      int len = snprintf(buf, sizeof buf, "%.17g", static_cast<double>(lua_tonumber(L, j)));
-      argv.emplace_back(buf, static_cast<size_t>(len));
+      if (d >= -1e15 && d <= 1e15 && d == static_cast<double>(static_cast<long long>(d)) &&
+          !(d == 0 && std::signbit(d))) {
+        auto res = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(d));
+        argv.emplace_back(buf, static_cast<size_t>(res.ptr - buf));
+      } else {
+        int len = snprintf(buf, sizeof buf, "%.17g", d);
+        argv.emplace_back(buf, static_cast<size_t>(len));
+      }
     } else if (t == LUA_TSTRING) {
       size_t len;
       const char* s = lua_tolstring(L, j, &len);
@@ -441,6 +496,7 @@ static int redisGenericCommand(lua_State* L, bool raise) {
       return 1;
     }
   }
+  lua_settop(L, 0);  // up to ~8000 arguments fill the C stack; the reply needs room
   ReplyCapture out(run->fake->resp);
   scriptCall(argv, out);
   if (out.replies().empty()) {
@@ -448,8 +504,8 @@ static int redisGenericCommand(lua_State* L, bool raise) {
     return 1;
   }
   const ReplyValue& v = out.replies().front();
-  if (v.kind == ReplyValue::Kind::Error && raise) return raiseErrorTable(L, v.str);
   LuaEngine::pushReply(L, v, run->fake->resp);
+  if (v.kind == ReplyValue::Kind::Error && raise) return lua_error(L);
   return 1;
 }
 
@@ -473,9 +529,53 @@ static int luaRedisErrorReply(lua_State* L) {
   size_t len;
   const char* s = lua_tolstring(L, 1, &len);
   std::string_view msg(s, len);
-  if (!msg.empty() && msg[0] == '-') msg.remove_prefix(1);
-  pushErrorTable(L, msg);
+  pushErrorTable(L, luaErrorText(!msg.empty() && msg[0] == '-' ? std::string(msg) : "-" + std::string(msg)));
   return 1;
+}
+
+// The global loadstring of scripts: text chunks only. Redis's Lua reads a precompiled
+// (binary) chunk as source text, so it fails on the signature's first byte; the same error
+// comes from parsing that byte, under the same chunk name, as text.
+static int luaTextOnlyLoadstring(lua_State* L) {
+  size_t len;
+  const char* code = luaL_checklstring(L, 1, &len);
+  const char* chunkname = luaL_optstring(L, 2, code);
+  if (len > 0 && code[0] == LUA_SIGNATURE[0]) {
+    luaL_loadbuffer(L, " \033", 2, chunkname);  // fails: "unexpected symbol near 'char(27)'"
+    lua_pushnil(L);
+    lua_insert(L, -2);
+    return 2;
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));  // Lua's own loadstring
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
+// The global pcall of scripts: Lua's, except that a caught error table with an `err` field
+// (what redis.call and error_reply raise) comes back as that field's value, as on Redis.
+static int luaScriptPcall(lua_State* L) {
+  int argc = lua_gettop(L);
+  if (argc == 0) {  // what Redis's replacement answers when given nothing to call
+    lua_pushboolean(L, 0);
+    lua_pushstring(L, "attempt to call a boolean value");
+    return 2;
+  }
+  lua_pushboolean(L, 1);
+  lua_insert(L, 1);
+  if (lua_pcall(L, argc - 1, LUA_MULTRET, 0) != 0) {
+    // Stack: true, error value.
+    if (lua_istable(L, -1)) {
+      lua_getfield(L, -1, "err");
+      if (lua_isstring(L, -1))
+        lua_replace(L, -2);
+      else
+        lua_pop(L, 1);
+    }
+    lua_pushboolean(L, 0);
+    lua_replace(L, 1);
+  }
+  return lua_gettop(L);
 }
 
 static int luaRedisStatusReply(lua_State* L) {
@@ -556,6 +656,30 @@ static int luaRedisAclCheckCmd(lua_State* L) {
   return 1;
 }
 
+// Lua's tostring() of the value at idx (without going through the protected globals).
+static std::string luaToString(lua_State* L, int idx) {
+  switch (lua_type(L, idx)) {
+    case LUA_TNIL:
+      return "nil";
+    case LUA_TBOOLEAN:
+      return lua_toboolean(L, idx) ? "true" : "false";
+    case LUA_TNUMBER:
+    case LUA_TSTRING: {
+      lua_pushvalue(L, idx);  // lua_tolstring would turn a number in place
+      size_t len;
+      const char* s = lua_tolstring(L, -1, &len);
+      std::string out(s, len);
+      lua_pop(L, 1);
+      return out;
+    }
+    default: {
+      char buf[64];
+      snprintf(buf, sizeof buf, "%s: %p", luaL_typename(L, idx), lua_topointer(L, idx));
+      return buf;
+    }
+  }
+}
+
 // The error handler of every script call: turns whatever was raised into the table
 // {err=..., source=..., line=...} that the final error reply is built from.
 static int luaErrorHandler(lua_State* L) {
@@ -567,9 +691,7 @@ static int luaErrorHandler(lua_State* L) {
     if (strcmp(ar.what, "C") == 0) have = lua_getstack(L, 2, &ar) && lua_getinfo(L, "nSl", &ar);
   }
   if (!lua_istable(L, 1)) {
-    const char* msg = lua_tostring(L, 1);
-    std::string e = "ERR ";
-    e += msg ? msg : "unknown error";
+    std::string e = "ERR " + luaToString(L, 1);
     lua_settop(L, 0);
     pushErrorTable(L, e);
   } else {
@@ -812,6 +934,11 @@ void LuaEngine::setupGlobals(bool functions_mode) {
   lua_setglobal(L, "rawset");
   lua_pushcfunction(L, safeSetmetatable);
   lua_setglobal(L, "setmetatable");
+  lua_pushcfunction(L, luaScriptPcall);
+  lua_setglobal(L, "pcall");
+  lua_getglobal(L, "loadstring");
+  lua_pushcclosure(L, luaTextOnlyLoadstring, 1);
+  lua_setglobal(L, "loadstring");
   lua_getglobal(L, "math");
   setfn(L, "random", luaMathRandom);
   setfn(L, "randomseed", luaMathRandomseed);
@@ -994,7 +1121,9 @@ void LuaEngine::callAndReply(ScriptRun& run, int base, int errfunc, const std::v
   if (rc) {
     if (lua_istable(L, -1)) {
       std::string msg, source;
-      tableStringField(L, -1, "err", &msg);
+      lua_getfield(L, -1, "err");
+      if (lua_isstring(L, -1)) msg = luaToString(L, -1);
+      lua_pop(L, 1);
       tableStringField(L, -1, "source", &source);
       lua_getfield(L, -1, "line");
       bool has_line = lua_isnumber(L, -1);
@@ -1003,6 +1132,7 @@ void LuaEngine::callAndReply(ScriptRun& run, int base, int errfunc, const std::v
       if (!source.empty() && has_line)
         msg += " script: " + run.funcname + ", on " + source + ":" + std::to_string(line) + ".";
       out.error(noNewlines(msg));
+      if (ignoresErrorStats(L, -1)) scriptErrorStat(msg, -1);  // counted when it happened
     } else {
       const char* m = lua_tostring(L, -1);
       out.error(std::string("ERR Error running script (call to ") + run.funcname + "): @user_script: " + (m ? m : "unknown error"));

@@ -16,6 +16,7 @@
 // The engine's hook calls scriptInterrupt() every 100,000 Lua instructions (about a
 // millisecond), so busy clients are answered within a few milliseconds.
 #include "server/scripting.h"
+#include "server/persistence.h"
 
 #include <poll.h>
 
@@ -54,6 +55,12 @@ bool scriptPrepare(Client& caller, uint64_t flags, bool ro_command) {
     return false;
   }
   // allow-oom / allow-stale / replica checks arrive with maxmemory and replication.
+  // A script that may write is refused while RDB saving fails (the dispatcher's MISCONF,
+  // as Redis counts such a script as a write command).
+  if (!(flags & SCRIPT_FLAG_NO_WRITES) && writeCommandsDeniedByDiskError() && !caller.is_master) {
+    caller.r().error(kMisconfError);
+    return false;
+  }
   if (ro_command && !(flags & SCRIPT_FLAG_NO_WRITES)) {
     caller.r().error("ERR Can not execute a script with write flag using *_ro command.");
     return false;
@@ -168,28 +175,46 @@ void scriptKillCommand(Client& c, bool is_eval) {
 
 // ---- Commands from scripts -------------------------------------------------
 
+bool g_script_disable_deny_script = false;
+
+void scriptErrorStat(std::string_view err, int delta) {
+  // The code is the first word when it is all capitals, as the reply path counts it.
+  size_t sp = err.find(' ');
+  std::string code(err.substr(0, sp == std::string_view::npos ? err.size() : sp));
+  if (code.empty() || !std::all_of(code.begin(), code.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; }))
+    code = "ERR";
+  if (delta < 0) {
+    auto it = server.errorstats.find(code);
+    if (it == server.errorstats.end() || it->second <= 0 || server.stat_total_error_replies <= 0)
+      return;
+    if (--it->second == 0) server.errorstats.erase(it);
+    server.stat_total_error_replies--;
+    return;
+  }
+  server.stat_total_error_replies += delta;
+  if (server.errorstats.size() < 128 || server.errorstats.count(code)) server.errorstats[code] += delta;
+}
+
+// Replies a refusal of scriptCall, counted like any error reply of a command.
+static bool refuse(ReplyCapture& out, std::string_view err) {
+  out.error(err);
+  scriptErrorStat(err, 1);
+  return false;
+}
+
 bool scriptCall(std::vector<std::string>& argv, ReplyCapture& out) {
   ScriptRun* run = g_run;
   Client& fake = *run->fake;
   Command* cmd = server.commands.lookup(argv);
-  if (!cmd) {
-    out.error("ERR Unknown Redis command called from script");
-    return false;
-  }
+  if (!cmd) return refuse(out, "ERR Unknown Redis command called from script");
   long long argc = static_cast<long long>(argv.size());
-  if ((cmd->arity > 0 && cmd->arity != argc) || argc < -cmd->arity) {
-    out.error("ERR Wrong number of args calling Redis command from script");
-    return false;
-  }
-  if (cmd->has(CMD_NOSCRIPT)) {
-    out.error("ERR This Redis command is not allowed from script");
-    return false;
-  }
+  if ((cmd->arity > 0 && cmd->arity != argc) || argc < -cmd->arity)
+    return refuse(out, "ERR Wrong number of args calling Redis command from script");
+  if (cmd->has(CMD_NOSCRIPT) && !g_script_disable_deny_script)
+    return refuse(out, "ERR This Redis command is not allowed from script");
   if (cmd->has(CMD_WRITE)) {
-    if (run->read_only) {
-      out.error("ERR Write commands are not allowed from read-only scripts.");
-      return false;
-    }
+    if (run->read_only) return refuse(out, "ERR Write commands are not allowed from read-only scripts.");
+    if (writeCommandsDeniedByDiskError() && !run->caller->is_master) return refuse(out, kMisconfError);
     // Once a write ran the script can no longer be killed (its effects would be partial).
     run->wrote = true;
   }
@@ -199,6 +224,8 @@ bool scriptCall(std::vector<std::string>& argv, ReplyCapture& out) {
   fake.resp = out.protocol();
   size_t pending_before = server.pending_propagate.size();
   call(fake);
+  if (!out.replies().empty() && out.replies().front().kind == ReplyValue::Kind::Error)
+    scriptErrorStat(out.replies().front().str, 1);
   if (run->repl == SCRIPT_REPL_NONE || !(run->repl & SCRIPT_REPL_REPLICA)) {
     // redis.set_repl without replicas: this command's effects are not propagated.
     server.pending_propagate.resize(pending_before);

@@ -65,6 +65,15 @@ bool scriptInterrupt();
 // the command was refused before running (the error text is in `out`).
 bool scriptCall(std::vector<std::string>& argv, ReplyCapture& out);
 
+// Adds `delta` to the error statistics (INFO errorstats, total_error_replies) for the error
+// text `err` ("CODE message"). Errors of commands a script runs are counted when they happen,
+// as on Redis; a script's final error that only hands one of them back is then uncounted.
+void scriptErrorStat(std::string_view err, int delta);
+
+// DEBUG SET-DISABLE-DENY-SCRIPTS: when set, NOSCRIPT commands may run inside scripts (the
+// upstream test suite uses it).
+extern bool g_script_disable_deny_script;
+
 // SCRIPT KILL (is_eval) / FUNCTION KILL handler body.
 void scriptKillCommand(Client& c, bool is_eval);
 

@@ -15,6 +15,8 @@
 #include "server/blocking.h"
 #include "server/db.h"
 #include "server/networking.h"
+#include "server/persistence.h"
+#include "server/replication.h"
 
 namespace osprey {
 
@@ -61,6 +63,7 @@ void serverCron() {
   checkClientPauseTimeout();
   activeExpireCycle(false);
   serverStatsCron();
+  persistenceCron();
   if (server.shutdown_asap) {
     if (prepareForShutdown(server.shutdown_flags)) exitServer(0);
     server.shutdown_asap = false;
@@ -94,14 +97,20 @@ void unpauseClients() {
 
 static uv_signal_t sigterm_handle, sigint_handle;
 
+// Redis writes what its signal handler says in a line of its own shape.
+static void logFromSignalHandler(std::string_view msg) {
+  logVerbatim(LogLevel::Warning,
+              fmt::format("{}:signal-handler ({}) {}", getpid(), static_cast<long long>(time(nullptr)), msg));
+}
+
 static void onSignal(uv_signal_t* h, int signum) {
   const char* name = signum == SIGINT ? "SIGINT" : "SIGTERM";
   int flags = signum == SIGINT ? cfg().shutdown_on_sigint : cfg().shutdown_on_sigterm;
   if (server.shutdown_asap && signum == SIGINT) {
-    serverLog(LogLevel::Warning, "You insist... exiting now.");
+    logFromSignalHandler("You insist... exiting now.");
     exit(1);
   }
-  serverLog(LogLevel::Warning, "Received {} scheduling shutdown...", name);
+  logFromSignalHandler(fmt::format("Received {} scheduling shutdown...", name));
   server.shutdown_asap = true;
   server.shutdown_flags = flags;
   (void)h;
@@ -113,17 +122,9 @@ static void removePidFile() {
 
 bool prepareForShutdown(int flags) {
   serverLog(LogLevel::Warning, "User requested shutdown...");
-  // The final RDB snapshot: Redis saves when save points are configured (unless NOSAVE) or
-  // when SAVE is given, and a failed save aborts the shutdown unless FORCE ("Error trying
-  // to save the DB, can't exit." and SHUTDOWN answers "-ERR Errors trying to SHUTDOWN.
-  // Check logs."). No RDB writer exists yet (persistence issue), so there is nothing we
-  // could write: rather than pretend a snapshot was taken, or refuse every shutdown (which
-  // would make the server ignore SIGTERM under the default save points), we exit and say
-  // in the log that nothing was saved. The persistence issue replaces this with rdbSave.
-  bool save = (flags & SHUTDOWN_SAVE) || (!cfg().save.empty() && !(flags & SHUTDOWN_NOSAVE));
-  if (save)
-    serverLog(LogLevel::Warning,
-              "Not saving the final RDB snapshot: this build has no RDB persistence yet.");
+  // Kill a BGSAVE child, then the final snapshot (SAVE, or save points without NOSAVE); a
+  // failed save aborts unless FORCE (SHUTDOWN then answers "Errors trying to SHUTDOWN").
+  if (!persistenceShutdown(flags)) return false;
   if (!cfg().pidfile.empty()) {
     serverLog(LogLevel::Notice, "Removing the pid file.");
     removePidFile();
@@ -190,6 +191,11 @@ static void registerConfigHooks() {
 int serverMain(const std::string& config_path, const std::vector<std::string>& overrides,
                const std::string& executable) {
   std::string fatal;
+  // The table exists before the config is read: rename-command edits it.
+  server.commands.build();
+  configOnDirective("rename-command", [](const std::vector<std::string>& argv, std::string* err) {
+    return server.commands.rename(argv[1], argv[2], err);
+  });
   if (!configLoad(config_path, overrides, &fatal)) {
     fputs(fatal.c_str(), stderr);
     return 1;
@@ -228,7 +234,6 @@ int serverMain(const std::string& config_path, const std::vector<std::string>& o
   server.loop = uv_default_loop();
   server.dbs.resize(static_cast<size_t>(cfg().databases));
   for (size_t i = 0; i < server.dbs.size(); i++) server.dbs[i].id = static_cast<int>(i);
-  server.commands.build();
   serverLog(LogLevel::Notice, "monotonic clock: POSIX clock_gettime");
   if (cfg().always_show_logo || (cfg().logfile.empty() && isatty(fileno(stdout)))) {
     // Our own banner, carrying the facts Redis's logo carries (tools such as Redis's test
@@ -263,6 +268,8 @@ int serverMain(const std::string& config_path, const std::vector<std::string>& o
   uv_signal_start(&sigint_handle, onSignal, SIGINT);
 
   serverLog(LogLevel::Warning, "Server initialized");
+  loadDataFromDisk();
+  replicationInit();
   onServerStarted();
   serverLog(LogLevel::Notice, "Ready to accept connections");
   uv_run(server.loop, UV_RUN_DEFAULT);

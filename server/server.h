@@ -98,6 +98,8 @@ class CommandTable {
   // Finds the command for argv: the container's subcommand when it has any and argc >= 2.
   Command* lookup(const std::vector<std::string>& argv) const;
   Command* lookupName(std::string_view name) const;  // top-level only, any case
+  // rename-command: `from` answers as `to` ("" removes it). False with Redis's config error.
+  bool rename(const std::string& from, const std::string& to, std::string* err);
   // "config|get" style lookup (COMMAND INFO, ACL).
   Command* lookupFullname(std::string_view fullname) const;
   const std::vector<std::unique_ptr<Command>>& all() const { return commands_; }
@@ -130,6 +132,7 @@ CommandRows introspectionCommands();
 CommandRows scriptingCommands();
 CommandRows functionCommands();
 CommandRows sortCommands();
+CommandRows dumpCommands();
 // Script cache figures for INFO memory (eval.cpp).
 size_t evalCachedScripts();
 size_t evalScriptsBytes();
@@ -315,10 +318,23 @@ struct Server {
   int execution_nesting = 0;  // call() depth; effects flush when it returns to 0
   std::vector<std::pair<int, std::vector<std::string>>> pending_propagate;
 
-  // Persistence bookkeeping (saving arrives with the persistence issue).
+  // Persistence bookkeeping (persistence.cpp: SAVE / BGSAVE, save points, loading).
   long long dirty = 0;
-  long long lastsave = 0;  // unix seconds
+  long long lastsave = 0;  // unix seconds of the last successful save
   bool active_expire_enabled = true;
+  long long dirty_before_bgsave = 0;   // `dirty` when the BGSAVE child forked
+  long long lastbgsave_try = 0;        // unix seconds of the last BGSAVE attempt
+  bool lastbgsave_ok = true;           // INFO rdb_last_bgsave_status
+  bool rdb_bgsave_scheduled = false;   // BGSAVE SCHEDULE / BGSAVE inside MULTI
+  int rdb_child_pid = -1;              // the BGSAVE child, -1 when none
+  long long rdb_child_keys_total = 0;  // keys when it forked (current_save_keys_total)
+  long long rdb_save_time_start = -1;  // unix seconds the running BGSAVE started
+  long long rdb_save_time_last = -1;   // seconds the last BGSAVE took
+  long long stat_rdb_saves = 0;
+  long long rdb_last_load_keys_loaded = 0, rdb_last_load_keys_expired = 0;
+  bool loading = false;                // the dataset is being loaded: -LOADING
+  long long loading_start_time = 0;    // unix seconds
+  long long loading_total_bytes = 0, loading_loaded_bytes = 0;
 
   // Shutdown.
   bool shutdown_asap = false;

@@ -73,9 +73,10 @@ bool lookupByPattern(Db& db, const std::string& pattern, const std::string& subs
   if (!o) return false;
   if (fieldlen) {
     if (o->type != ObjType::Hash) return false;
-    std::string* v = o->hash().find(std::string_view(pattern).substr(arrow + 2));
-    if (!v) return false;
-    *out = *v;
+    HashValue::Scratch scratch;
+    std::string_view v;
+    if (!o->hash().get(std::string_view(pattern).substr(arrow + 2), &v, scratch)) return false;
+    out->assign(v);
     return true;
   }
   if (o->type != ObjType::String) return false;
@@ -190,7 +191,7 @@ void sortGeneric(Client& c, bool readonly) {
   long vectorlen = 0;
   if (sortval) {
     switch (type) {
-      case ObjType::List: vectorlen = static_cast<long>(sortval->list().items.size()); break;
+      case ObjType::List: vectorlen = static_cast<long>(sortval->list().size()); break;
       case ObjType::Set: vectorlen = static_cast<long>(sortval->set().size()); break;
       default: vectorlen = static_cast<long>(sortval->zset().size()); break;
     }
@@ -215,11 +216,10 @@ void sortGeneric(Client& c, bool readonly) {
     if (n > 0) {
       vec.resize(static_cast<size_t>(n));
       if (type == ObjType::List) {
-        const auto& items = sortval->list().items;
-        for (long i = 0; i < n; i++) {
-          long idx = opt.desc ? vectorlen - start - 1 - i : start + i;
-          vec[static_cast<size_t>(i)].elem = items[static_cast<size_t>(idx)];
-        }
+        const ListValue& l = sortval->list();
+        auto cur = l.cursorAt(static_cast<size_t>(opt.desc ? vectorlen - start - 1 : start));
+        for (long i = 0; i < n; i++, opt.desc ? cur.prev() : cur.next())
+          vec[static_cast<size_t>(i)].elem.assign(cur.value());
       } else {
         ZSetValue& zs = sortval->zset();
         ZSetValue::Cursor cur = zs.atRank(static_cast<size_t>(opt.desc ? vectorlen - start - 1 : start));
@@ -237,7 +237,7 @@ void sortGeneric(Client& c, bool readonly) {
     vec.reserve(static_cast<size_t>(vectorlen));
     switch (type) {
       case ObjType::List:
-        for (const std::string& e : sortval->list().items) vec.emplace_back(e);
+        sortval->list().forEach([&](std::string_view e) { vec.emplace_back(std::string(e)); });
         break;
       case ObjType::Set:
         sortval->set().forEach([&](std::string_view m) { vec.emplace_back(std::string(m)); });
@@ -301,19 +301,18 @@ void sortGeneric(Client& c, bool readonly) {
   // STORE: the result becomes a list (a missing GET value stores an empty string).
   if (outputlen > 0) {
     Object list = Object::makeList();
-    list.encoding = Encoding::Quicklist;  // Redis 7.0 lists are always quicklists
-    auto& items = list.list().items;
+    ListValue& items = list.list();
     for (long j = start; j <= end; j++) {
       SortItem& it = vec[static_cast<size_t>(j)];
       if (gets.empty()) {
-        items.push_back(std::move(it.elem));
+        items.pushBack(it.elem);
         continue;
       }
       for (const std::string* pattern : gets) {
         if (lookupByPattern(*c.db, *pattern, it.elem, &val))
-          items.push_back(std::move(val));
+          items.pushBack(val);
         else
-          items.emplace_back();
+          items.pushBack("");
       }
     }
     setKey(&c, *c.db, *storekey, std::move(list));

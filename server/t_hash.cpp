@@ -35,58 +35,57 @@ Object Object::makeHash() {
   Object o;
   o.type = ObjType::Hash;
   o.encoding = Encoding::Listpack;
-  o.payload = std::make_unique<HashValue>();
+  o.payload = HashValue();
   return o;
 }
 
-size_t HashValue::indexOf(std::string_view field) const {
-  for (size_t i = 0; i < pairs_.size(); i += 2)
-    if (pairs_[i] == field) return i;
+size_t HashValue::fieldPos(std::string_view field) const {
+  for (size_t p = 0, e = lp_.bytes(); p < e; p = lp_.next(lp_.next(p)))
+    if (lp_.equals(p, field)) return p;
   return kNpos;
 }
 
-std::string* HashValue::find(std::string_view field) {
+bool HashValue::get(std::string_view field, std::string_view* out, Scratch& s) const {
   if (table_) {
     auto* e = table_->find(field);
-    return e ? &e->value : nullptr;
+    if (!e) return false;
+    *out = e->value;
+    return true;
   }
-  size_t i = indexOf(field);
-  return i == kNpos ? nullptr : &pairs_[i + 1];
+  size_t p = fieldPos(field);
+  if (p == kNpos) return false;
+  *out = lp_.get(lp_.next(p), s);
+  return true;
 }
 
-template <class V>
-bool HashValue::setImpl(std::string_view field, V&& value) {
-  if (!table_ && (field.size() > listpackValueLimit() ||
-                  std::string_view(value).size() > listpackValueLimit()))
+bool HashValue::contains(std::string_view field) const {
+  return table_ ? table_->find(field) != nullptr : fieldPos(field) != kNpos;
+}
+
+bool HashValue::set(std::string_view field, std::string_view value) {
+  if (!table_ && (field.size() > listpackValueLimit() || value.size() > listpackValueLimit()))
     convertToTable();
   if (table_) {
-    auto [e, inserted] = table_->insert(field, std::forward<V>(value));
-    if (!inserted) e->value = std::forward<V>(value);  // insert did not consume it
+    auto [e, inserted] = table_->insert(field, value);
+    if (!inserted) e->value.assign(value);
     return inserted;
   }
-  size_t i = indexOf(field);
-  if (i != kNpos) {
-    pairs_[i + 1] = std::forward<V>(value);  // updated in place: keeps its position
+  size_t p = fieldPos(field);
+  if (p != kNpos) {
+    lp_.replace(lp_.next(p), value);  // updated in place: keeps its position
     return false;
   }
-  pairs_.emplace_back(field);
-  pairs_.emplace_back(std::forward<V>(value));
+  lp_.pushBack(field);
+  lp_.pushBack(value);
   if (size() > listpackEntriesLimit()) convertToTable();
   return true;
 }
 
-bool HashValue::set(std::string_view field, std::string_view value) {
-  return setImpl(field, value);
-}
-bool HashValue::set(std::string_view field, std::string&& value) {
-  return setImpl(field, std::move(value));
-}
-
 bool HashValue::erase(std::string_view field) {
   if (table_) return table_->erase(field);
-  size_t i = indexOf(field);
-  if (i == kNpos) return false;
-  pairs_.erase(pairs_.begin() + static_cast<long>(i), pairs_.begin() + static_cast<long>(i) + 2);
+  size_t p = fieldPos(field);
+  if (p == kNpos) return false;
+  lp_.erase(p, 2);
   return true;
 }
 
@@ -103,32 +102,37 @@ void HashValue::convertIfAnyTooLong(const std::vector<std::string>& args, size_t
 void HashValue::convertToTable() {
   if (table_) return;
   auto t = std::make_unique<Table>();
-  for (size_t i = 0; i < pairs_.size(); i += 2)
-    t->insert(std::move(pairs_[i]), std::move(pairs_[i + 1]));
-  pairs_.clear();
-  pairs_.shrink_to_fit();
+  forEach([&](std::string_view f, std::string_view v) { t->insert(f, v); });
+  lp_ = PackedBuf();
   table_ = std::move(t);
 }
 
-void HashValue::random(const std::string** field, const std::string** value) {
-  if (table_) {
-    auto* e = dictFairRandom(*table_);
-    *field = &e->key;
-    *value = &e->value;
-    return;
-  }
-  size_t i = 2 * (dictRandom() % size());
-  *field = &pairs_[i];
-  *value = &pairs_[i + 1];
+void HashValue::pairAt(size_t i, std::string_view* field, std::string_view* value, Scratch& sf,
+                       Scratch& sv) const {
+  size_t p = 0;
+  while (i--) p = lp_.next(lp_.next(p));
+  *field = lp_.get(p, sf);
+  *value = lp_.get(lp_.next(p), sv);
 }
 
-std::unique_ptr<HashValue> HashValue::clone() const {
-  auto h = std::make_unique<HashValue>();
+void HashValue::random(std::string_view* field, std::string_view* value, Scratch& sf,
+                       Scratch& sv) const {
   if (table_) {
-    h->table_ = std::make_unique<Table>();
-    table_->forEach([&](Table::Entry& e) { h->table_->insert(e.key, e.value); });
+    auto* e = dictFairRandom(*table_);
+    *field = e->key;
+    *value = e->value;
+    return;
+  }
+  pairAt(dictRandom() % size(), field, value, sf, sv);
+}
+
+HashValue HashValue::clone() const {
+  HashValue h;
+  if (table_) {
+    h.table_ = std::make_unique<Table>();
+    table_->forEach([&](Table::Entry& e) { h.table_->insert(e.key, e.value); });
   } else {
-    h->pairs_ = pairs_;
+    h.lp_ = lp_.clone();
   }
   return h;
 }
@@ -225,7 +229,7 @@ static void hsetnxCommand(Client& c) {
   Object* o = hashLookupWriteOrCreate(c, key);
   if (!o) return;
   HashValue& h = o->hash();
-  if (h.find(c.arg(2))) {
+  if (h.contains(c.arg(2))) {
     c.r().integer(0);
     return;
   }
@@ -238,7 +242,12 @@ static void hgetCommand(Client& c) {
   bool wrongtype;
   Object* o = lookupReadOfType(c, c.arg(1), ObjType::Hash, &wrongtype);
   if (wrongtype) return;
-  c.r().bulkOrNull(o ? o->hash().find(c.arg(2)) : nullptr);
+  HashValue::Scratch s;
+  std::string_view v;
+  if (o && o->hash().get(c.arg(2), &v, s))
+    c.r().bulk(v);
+  else
+    c.r().null();
 }
 
 static void hmgetCommand(Client& c) {
@@ -247,7 +256,14 @@ static void hmgetCommand(Client& c) {
   if (wrongtype) return;
   auto& r = c.r();
   r.arrayLen(c.argc() - 2);
-  for (size_t i = 2; i < c.argc(); i++) r.bulkOrNull(o ? o->hash().find(c.arg(i)) : nullptr);
+  HashValue::Scratch s;
+  std::string_view v;
+  for (size_t i = 2; i < c.argc(); i++) {
+    if (o && o->hash().get(c.arg(i), &v, s))
+      r.bulk(v);
+    else
+      r.null();
+  }
 }
 
 static void hdelCommand(Client& c) {
@@ -291,15 +307,16 @@ static void hstrlenCommand(Client& c) {
   bool wrongtype;
   Object* o = lookupReadOfType(c, c.arg(1), ObjType::Hash, &wrongtype);
   if (wrongtype) return;
-  const std::string* v = o ? o->hash().find(c.arg(2)) : nullptr;
-  c.r().integer(v ? static_cast<long long>(v->size()) : 0);
+  HashValue::Scratch s;
+  std::string_view v;
+  c.r().integer(o && o->hash().get(c.arg(2), &v, s) ? static_cast<long long>(v.size()) : 0);
 }
 
 static void hexistsCommand(Client& c) {
   bool wrongtype;
   Object* o = lookupReadOfType(c, c.arg(1), ObjType::Hash, &wrongtype);
   if (wrongtype) return;
-  c.r().integer(o && o->hash().find(c.arg(2)) ? 1 : 0);
+  c.r().integer(o && o->hash().contains(c.arg(2)) ? 1 : 0);
 }
 
 // HKEYS / HVALS / HGETALL: the whole hash in iteration order.
@@ -316,7 +333,7 @@ static void hashGetAllGeneric(Client& c, int parts) {
   else
     r.arrayLen(n);
   if (!o) return;
-  o->hash().forEach([&](const std::string& f, const std::string& v) {
+  o->hash().forEach([&](std::string_view f, std::string_view v) {
     if (parts & kFields) r.bulk(f);
     if (parts & kValues) r.bulk(v);
   });
@@ -334,8 +351,10 @@ static void hincrbyCommand(Client& c) {
   if (!o) return;
   HashValue& h = o->hash();
   long long value = 0;
-  if (const std::string* cur = h.find(c.arg(2))) {
-    if (!string2ll(*cur, &value)) {
+  HashValue::Scratch s;
+  std::string_view cur;
+  if (h.get(c.arg(2), &cur, s)) {
+    if (!string2ll(cur, &value)) {
       c.r().error("ERR hash value is not an integer");
       return;
     }
@@ -346,7 +365,8 @@ static void hincrbyCommand(Client& c) {
     return;
   }
   value += incr;
-  h.set(c.arg(2), ll2string(value));
+  char buf[24];
+  h.set(c.arg(2), SetValue::formatInt(value, buf));
   o->encoding = h.encoding();
   c.r().integer(value);
   hashModified(c, key, "hincrby", 1);
@@ -366,8 +386,10 @@ static void hincrbyfloatCommand(Client& c) {
   if (!o) return;
   HashValue& h = o->hash();
   long double value = 0;
-  if (const std::string* cur = h.find(c.arg(2))) {
-    if (!string2ld(*cur, &value)) {
+  HashValue::Scratch s;
+  std::string_view cur;
+  if (h.get(c.arg(2), &cur, s)) {
+    if (!string2ld(cur, &value)) {
       c.r().error("ERR hash value is not a float");
       return;
     }
@@ -412,7 +434,7 @@ static void hrandfieldWithCount(Client& c, long long l, bool withvalues) {
   // RESP3 answers [field, value] pairs; RESP2 one flat array.
   bool pairs = withvalues && c.resp >= 3;
   auto header = [&](unsigned long long n) { r.arrayLen(withvalues && !pairs ? n * 2 : n); };
-  auto emit = [&](const std::string& f, const std::string& v) {
+  auto emit = [&](std::string_view f, std::string_view v) {
     if (pairs) r.arrayLen(2);
     r.bulk(f);
     if (withvalues) r.bulk(v);
@@ -421,10 +443,11 @@ static void hrandfieldWithCount(Client& c, long long l, bool withvalues) {
   // CASE 1: negative count (repetitions allowed) or a single field: independent draws.
   if (!uniq || count == 1) {
     header(count);
+    HashValue::Scratch sf, sv;
     while (count--) {
-      const std::string *f, *v;
-      h.random(&f, &v);
-      emit(*f, *v);
+      std::string_view f, v;
+      h.random(&f, &v, sf, sv);
+      emit(f, v);
       if (c.close_asap) break;
     }
     return;
@@ -440,15 +463,15 @@ static void hrandfieldWithCount(Client& c, long long l, bool withvalues) {
 
   // CASE 3: most of the hash: take all fields, then drop random ones.
   if (count * kRandfieldSubStrategyMul > size) {
-    std::vector<std::pair<const std::string*, const std::string*>> all;
+    std::vector<std::pair<std::string, std::string>> all;
     all.reserve(size);
-    h.forEach([&](const std::string& f, const std::string& v) { all.emplace_back(&f, &v); });
+    h.forEach([&](std::string_view f, std::string_view v) { all.emplace_back(f, v); });
     while (all.size() > count) {
       size_t i = dictRandom() % all.size();
-      all[i] = all.back();
+      all[i] = std::move(all.back());
       all.pop_back();
     }
-    for (auto& [f, v] : all) emit(*f, *v);
+    for (auto& [f, v] : all) emit(f, v);
     return;
   }
 
@@ -457,20 +480,21 @@ static void hrandfieldWithCount(Client& c, long long l, bool withvalues) {
     // Selection sampling: every field is kept with probability needed/remaining, which
     // yields `count` distinct fields in listpack order.
     unsigned long long needed = count;
-    for (size_t i = 0; i < size && needed; i++) {
-      if (dictRandom() % (size - i) < needed) {
-        emit(h.fieldAt(i), h.valueAt(i));
+    size_t i = 0;
+    h.forEach([&](std::string_view f, std::string_view v) {
+      if (needed && dictRandom() % (size - i) < needed) {
+        emit(f, v);
         needed--;
       }
-    }
+      i++;
+    });
     return;
   }
-  std::unordered_set<const std::string*> picked;
+  std::unordered_set<const void*> picked;  // table entries never move
   picked.reserve(count);
   while (picked.size() < count) {
-    const std::string *f, *v;
-    h.random(&f, &v);
-    if (picked.insert(f).second) emit(*f, *v);
+    auto* e = dictFairRandom(h.table());
+    if (picked.insert(e).second) emit(e->key, e->value);
   }
 }
 
@@ -499,9 +523,10 @@ static void hrandfieldCommand(Client& c) {
     c.r().null();
     return;
   }
-  const std::string *f, *v;
-  o->hash().random(&f, &v);
-  c.r().bulk(*f);
+  HashValue::Scratch sf, sv;
+  std::string_view f, v;
+  o->hash().random(&f, &v, sf, sv);
+  c.r().bulk(f);
 }
 
 // ---- HSCAN ---------------------------------------------------------------------
@@ -510,7 +535,7 @@ static void hrandfieldCommand(Client& c) {
 // call with cursor 0; a hashtable is walked bucket by bucket as SCAN walks the keyspace.
 static void hscanCommand(Client& c) {
   uint64_t cursor;
-  if (!parseCollectionCursorOrReply(c, c.arg(2), &cursor)) return;
+  if (!parseScanCursorOrReply(c, c.arg(2), &cursor)) return;
   bool wrongtype;
   Object* o = lookupReadOfType(c, c.arg(1), ObjType::Hash, &wrongtype);
   if (wrongtype) return;
@@ -521,28 +546,30 @@ static void hscanCommand(Client& c) {
     r.arrayLen(0);
     return;
   }
-  CollectionScanOptions opts;
-  if (!parseCollectionScanOptionsOrReply(c, 3, &opts)) return;
+  ScanOptions opts;
+  if (!parseScanOptionsOrReply(c, 3, false, &opts)) return;
 
   HashValue& h = o->hash();
-  std::vector<std::pair<const std::string*, const std::string*>> found;
-  auto keep = [&](const std::string& f, const std::string& v) {
-    if (!opts.pattern || stringmatch(*opts.pattern, f)) found.emplace_back(&f, &v);
+  std::vector<std::pair<std::string, std::string>> found;
+  auto keep = [&](std::string_view f, std::string_view v) {
+    if (!opts.pattern || stringmatch(*opts.pattern, f)) found.emplace_back(f, v);
   };
   if (h.isListpack()) {
     found.reserve(h.size());
     h.forEach(keep);
     cursor = 0;
   } else {
-    cursor = scanDictSteps(h.table(), cursor, opts.count, 2,
+    // As Redis: COUNT is doubled for field/value pairs and both halves count, so COUNT n
+    // visits about n fields.
+    cursor = scanDictSteps(h.table(), cursor, opts.count * 2, 2,
                            [&](HashValue::Table::Entry& e) { keep(e.key, e.value); });
   }
   r.arrayLen(2);
   r.bulk(ull2string(cursor));
   r.arrayLen(found.size() * 2);
   for (auto& [f, v] : found) {
-    r.bulk(*f);
-    r.bulk(*v);
+    r.bulk(f);
+    r.bulk(v);
   }
 }
 

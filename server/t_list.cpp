@@ -2,7 +2,7 @@
 // LSET, LINSERT, LREM, LTRIM, LPOS, RPOPLPUSH, LMOVE and LMPOP (the non-blocking ones; the
 // blocking variants arrive with the collections issue).
 //
-// A list is a ListValue (a deque of strings). Redis 7.0 stores every list as a quicklist,
+// A list is a ListValue (a quicklist of packed nodes, object.h). Redis 7.0 stores every list as a quicklist,
 // whatever its size, so OBJECT ENCODING always answers "quicklist" (listpack-encoded small
 // lists only appear in 7.2). An emptied list is deleted at once: no empty list key exists.
 //
@@ -29,8 +29,7 @@ const char* popEvent(End e) { return e == End::Head ? "lpop" : "rpop"; }
 
 // Creates an empty list under key (which must not exist).
 Object* createListKey(Client& c, const std::string& key) {
-  Object o = Object::makeList();
-  o.encoding = Encoding::Quicklist;  // Redis 7.0 lists are always quicklists
+  Object o = Object::makeList();  // "quicklist": Redis 7.0 lists always are
   // Blocking lists (collections issue): a list key appearing is what wakes clients blocked
   // on it (BLPOP ...). Redis signals the key as ready here; hook that call in at this point.
   return dbAdd(*c.db, key, std::move(o));
@@ -38,9 +37,9 @@ Object* createListKey(Client& c, const std::string& key) {
 
 void push(ListValue& l, End e, const std::string& v) {
   if (e == End::Head)
-    l.items.push_front(v);
+    l.pushFront(v);
   else
-    l.items.push_back(v);
+    l.pushBack(v);
 }
 
 // Bookkeeping after `count` elements were popped from the list at key: the pop event,
@@ -48,7 +47,7 @@ void push(ListValue& l, End e, const std::string& v) {
 // key was deleted (the object is gone then).
 bool listElementsRemoved(Client& c, const std::string& key, End e, Object* o, long long count) {
   notifyKeyspaceEvent(NOTIFY_LIST, popEvent(e), key, c.db->id);
-  bool deleted = o->list().items.empty();
+  bool deleted = o->list().empty();
   if (deleted) {
     dbDelete(*c.db, key);
     notifyKeyspaceEvent(NOTIFY_GENERIC, "del", key, c.db->id);
@@ -58,20 +57,24 @@ bool listElementsRemoved(Client& c, const std::string& key, End e, Object* o, lo
   return deleted;
 }
 
+// Replies the element at end `e` as a bulk and removes it.
+void popOneAndReply(Client& c, ListValue& l, End e) {
+  PackedBuf::Scratch s;
+  if (e == End::Head) {
+    c.r().bulk(l.front(s));
+    l.popFront();
+  } else {
+    c.r().bulk(l.back(s));
+    l.popBack();
+  }
+}
+
 // Replies the `n` elements at end `e` (head first for Head, tail first for Tail) as an
 // array and removes them.
 void popRangeAndReply(Client& c, ListValue& l, End e, size_t n) {
   auto& r = c.r();
   r.arrayLen(n);
-  for (size_t i = 0; i < n; i++) {
-    if (e == End::Head) {
-      r.bulk(l.items.front());
-      l.items.pop_front();
-    } else {
-      r.bulk(l.items.back());
-      l.items.pop_back();
-    }
-  }
+  for (size_t i = 0; i < n; i++) popOneAndReply(c, l, e);
 }
 
 // Parses LEFT / RIGHT (any case); replies a syntax error otherwise.
@@ -117,7 +120,7 @@ static void pushGeneric(Client& c, End e, bool only_existing) {
   }
   ListValue& l = o->list();
   for (size_t j = 2; j < c.argc(); j++) push(l, e, c.arg(j));
-  c.r().integer(static_cast<long long>(l.items.size()));
+  c.r().integer(static_cast<long long>(l.size()));
   signalModifiedKey(&c, *c.db, key);
   notifyKeyspaceEvent(NOTIFY_LIST, pushEvent(e), key, c.db->id);
   server.dirty += static_cast<long long>(c.argc() - 2);
@@ -158,17 +161,11 @@ static void popGeneric(Client& c, End e) {
   }
   ListValue& l = o->list();
   if (!has_count) {
-    if (e == End::Head) {
-      c.r().bulk(l.items.front());
-      l.items.pop_front();
-    } else {
-      c.r().bulk(l.items.back());
-      l.items.pop_back();
-    }
+    popOneAndReply(c, l, e);
     listElementsRemoved(c, key, e, o, 1);
     return;
   }
-  size_t n = std::min(static_cast<size_t>(count), l.items.size());
+  size_t n = std::min(static_cast<size_t>(count), l.size());
   popRangeAndReply(c, l, e, n);
   listElementsRemoved(c, key, e, o, static_cast<long long>(n));
 }
@@ -218,8 +215,8 @@ static void lmpopGeneric(Client& c, size_t numkeys_idx, bool blocking, long long
       return;
     }
     ListValue& l = o->list();
-    if (l.items.empty()) continue;
-    size_t n = std::min(static_cast<size_t>(count), l.items.size());
+    if (l.empty()) continue;
+    size_t n = std::min(static_cast<size_t>(count), l.size());
     c.r().arrayLen(2);
     c.r().bulk(key);
     popRangeAndReply(c, l, e, n);
@@ -262,7 +259,7 @@ static void moveGeneric(Client& c, End from, End to) {
   bool wrongtype;
   Object* src = lookupWriteOfType(c, src_key, ObjType::List, &wrongtype);
   if (wrongtype) return;
-  if (!src || src->list().items.empty()) {
+  if (!src || src->list().empty()) {
     c.r().null();
     return;
   }
@@ -272,14 +269,12 @@ static void moveGeneric(Client& c, End from, End to) {
     return;
   }
   ListValue& sl = src->list();
-  std::string value;
-  if (from == End::Head) {
-    value = std::move(sl.items.front());
-    sl.items.pop_front();
-  } else {
-    value = std::move(sl.items.back());
-    sl.items.pop_back();
-  }
+  PackedBuf::Scratch scratch;
+  std::string value(from == End::Head ? sl.front(scratch) : sl.back(scratch));
+  if (from == End::Head)
+    sl.popFront();
+  else
+    sl.popBack();
   // Push side first, as Redis: its events precede the pop's.
   if (!dst) dst = createListKey(c, dst_key);
   signalModifiedKey(&c, *c.db, dst_key);
@@ -288,7 +283,7 @@ static void moveGeneric(Client& c, End from, End to) {
   c.r().bulk(value);
 
   notifyKeyspaceEvent(NOTIFY_LIST, popEvent(from), src_key, c.db->id);
-  if (src->list().items.empty()) {
+  if (src->list().empty()) {
     dbDelete(*c.db, src_key);
     notifyKeyspaceEvent(NOTIFY_GENERIC, "del", src_key, c.db->id);
   }
@@ -311,7 +306,7 @@ static void llenCommand(Client& c) {
   bool wrongtype;
   Object* o = lookupReadOfType(c, c.arg(1), ObjType::List, &wrongtype);
   if (wrongtype) return;
-  c.r().integer(o ? static_cast<long long>(o->list().items.size()) : 0);
+  c.r().integer(o ? static_cast<long long>(o->list().size()) : 0);
 }
 
 static void lrangeCommand(Client& c) {
@@ -324,15 +319,15 @@ static void lrangeCommand(Client& c) {
     c.r().emptyArray();
     return;
   }
-  const auto& items = o->list().items;
-  if (!normaliseRange(static_cast<long long>(items.size()), &start, &end)) {
+  const ListValue& l = o->list();
+  if (!normaliseRange(static_cast<long long>(l.size()), &start, &end)) {
     c.r().emptyArray();
     return;
   }
   auto& r = c.r();
-  r.arrayLen(static_cast<size_t>(end - start + 1));
-  auto it = items.begin() + start, stop = items.begin() + end + 1;
-  for (; it != stop; ++it) r.bulk(*it);
+  size_t n = static_cast<size_t>(end - start + 1);
+  r.arrayLen(n);
+  for (auto cur = l.cursorAt(static_cast<size_t>(start)); n--; cur.next()) r.bulk(cur.value());
 }
 
 static void lindexCommand(Client& c) {
@@ -345,14 +340,15 @@ static void lindexCommand(Client& c) {
   }
   long long index;
   if (!getLongLongOrReply(c, c.arg(2), &index)) return;
-  const auto& items = o->list().items;
-  long long len = static_cast<long long>(items.size());
+  const ListValue& l = o->list();
+  long long len = static_cast<long long>(l.size());
   if (index < 0) index += len;
   if (index < 0 || index >= len) {
     c.r().null();
     return;
   }
-  c.r().bulk(items[static_cast<size_t>(index)]);
+  PackedBuf::Scratch s;
+  c.r().bulk(l.at(static_cast<size_t>(index), s));
 }
 
 // LPOS key element [RANK rank] [COUNT num] [MAXLEN len]: positions of matches, scanning from
@@ -401,14 +397,16 @@ static void lposCommand(Client& c) {
     return;
   }
 
-  const auto& items = o->list().items;
+  const ListValue& l = o->list();
   const std::string& ele = c.arg(2);
-  long long len = static_cast<long long>(items.size());
+  long long len = static_cast<long long>(l.size());
   long long matches = 0;
   std::vector<long long> found;
-  for (long long index = 0; index < len && (maxlen == 0 || index < maxlen); index++) {
+  auto cur = l.cursorAt(from_tail ? l.size() - 1 : 0);
+  for (long long index = 0; index < len && (maxlen == 0 || index < maxlen);
+       index++, from_tail ? cur.prev() : cur.next()) {
     long long pos = from_tail ? len - index - 1 : index;
-    if (items[static_cast<size_t>(pos)] != ele) continue;
+    if (!cur.equals(ele)) continue;
     if (matches++ < skip) continue;
     found.push_back(pos);
     if (count == -1) break;  // only the first qualifying match is wanted
@@ -437,14 +435,14 @@ static void lsetCommand(Client& c) {
   }
   long long index;
   if (!getLongLongOrReply(c, c.arg(2), &index)) return;
-  auto& items = o->list().items;
-  long long len = static_cast<long long>(items.size());
+  ListValue& l = o->list();
+  long long len = static_cast<long long>(l.size());
   if (index < 0) index += len;
   if (index < 0 || index >= len) {
     c.r().error(err::kOutOfRange);
     return;
   }
-  items[static_cast<size_t>(index)] = c.arg(3);
+  l.set(static_cast<size_t>(index), c.arg(3));
   c.r().ok();
   signalModifiedKey(&c, *c.db, key);
   notifyKeyspaceEvent(NOTIFY_LIST, "lset", key, c.db->id);
@@ -470,22 +468,22 @@ static void linsertCommand(Client& c) {
     c.r().integer(0);
     return;
   }
-  auto& items = o->list().items;
-  auto it = std::find(items.begin(), items.end(), c.arg(3));
-  if (it == items.end()) {
+  ListValue& l = o->list();
+  size_t index = 0, len = l.size();
+  for (auto cur = l.cursorAt(0); index < len && !cur.equals(c.arg(3)); cur.next()) index++;
+  if (index == len) {
     c.r().integer(-1);
     return;
   }
-  if (after) ++it;
-  items.insert(it, c.arg(4));
+  l.insert(after ? index + 1 : index, c.arg(4));
   signalModifiedKey(&c, *c.db, key);
   notifyKeyspaceEvent(NOTIFY_LIST, "linsert", key, c.db->id);
   server.dirty++;
-  c.r().integer(static_cast<long long>(items.size()));
+  c.r().integer(static_cast<long long>(l.size()));
 }
 
 // LREM key count element: removes up to |count| matches from the head (count > 0), from the
-// tail (count < 0), or all of them (0). Survivors are compacted in place.
+// tail (count < 0), or all of them (0). Survivors are copied into a new list when any goes.
 static void lremCommand(Client& c) {
   long long count;
   if (!getLongLongOrReply(c, c.arg(2), &count)) return;
@@ -497,42 +495,40 @@ static void lremCommand(Client& c) {
     c.r().integer(0);
     return;
   }
-  auto& items = o->list().items;
+  ListValue& l = o->list();
   const std::string& ele = c.arg(3);
   // Unsigned magnitude: -LLONG_MIN does not fit a long long.
   unsigned long long limit = count == 0 ? ULLONG_MAX
                              : count > 0 ? static_cast<unsigned long long>(count)
                                          : 0ULL - static_cast<unsigned long long>(count);
   unsigned long long removed = 0;
-  size_t n = items.size();
+  size_t n = l.size();
+  // First pass: which positions go (counted from the chosen end).
+  std::vector<bool> gone(n, false);
   if (count >= 0) {
-    size_t w = 0;
-    for (size_t r = 0; r < n; r++) {
-      if (removed < limit && items[r] == ele) {
-        removed++;
-        continue;
-      }
-      if (w != r) items[w] = std::move(items[r]);
-      w++;
-    }
-    items.erase(items.begin() + static_cast<long>(w), items.end());
+    size_t i = 0;
+    for (auto cur = l.cursorAt(0); i < n && removed < limit; cur.next(), i++)
+      if (cur.equals(ele)) gone[i] = true, removed++;
   } else {
-    size_t w = n;  // one past the last kept slot, filled from the back
-    for (size_t r = n; r-- > 0;) {
-      if (removed < limit && items[r] == ele) {
-        removed++;
-        continue;
-      }
-      w--;
-      if (w != r) items[w] = std::move(items[r]);
+    size_t i = n;
+    for (auto cur = l.cursorAt(n - 1); i > 0 && removed < limit; cur.prev()) {
+      i--;
+      if (cur.equals(ele)) gone[i] = true, removed++;
     }
-    items.erase(items.begin(), items.begin() + static_cast<long>(w));
+  }
+  if (removed) {
+    ListValue kept;
+    size_t i = 0;
+    l.forEach([&](std::string_view v) {
+      if (!gone[i++]) kept.pushBack(v);
+    });
+    l = std::move(kept);
   }
   if (removed) {
     signalModifiedKey(&c, *c.db, key);
     notifyKeyspaceEvent(NOTIFY_LIST, "lrem", key, c.db->id);
   }
-  if (items.empty()) {
+  if (l.empty()) {
     dbDelete(*c.db, key);
     notifyKeyspaceEvent(NOTIFY_GENERIC, "del", key, c.db->id);
   }
@@ -551,8 +547,8 @@ static void ltrimCommand(Client& c) {
     c.r().ok();
     return;
   }
-  auto& items = o->list().items;
-  long long len = static_cast<long long>(items.size());
+  ListValue& l = o->list();
+  long long len = static_cast<long long>(l.size());
   long long ltrim, rtrim;
   if (!normaliseRange(len, &start, &end)) {
     ltrim = len;  // the whole list goes
@@ -561,10 +557,10 @@ static void ltrimCommand(Client& c) {
     ltrim = start;
     rtrim = len - end - 1;
   }
-  items.erase(items.end() - rtrim, items.end());
-  items.erase(items.begin(), items.begin() + ltrim);
+  l.trimBack(static_cast<size_t>(rtrim));
+  l.trimFront(static_cast<size_t>(ltrim));
   notifyKeyspaceEvent(NOTIFY_LIST, "ltrim", key, c.db->id);
-  if (items.empty()) {
+  if (l.empty()) {
     dbDelete(*c.db, key);
     notifyKeyspaceEvent(NOTIFY_GENERIC, "del", key, c.db->id);
   }
@@ -593,16 +589,10 @@ static void blockingPopGeneric(Client& c, End e) {
       return;
     }
     ListValue& l = o->list();
-    if (l.items.empty()) continue;
+    if (l.empty()) continue;
     c.r().arrayLen(2);
     c.r().bulk(key);
-    if (e == End::Head) {
-      c.r().bulk(l.items.front());
-      l.items.pop_front();
-    } else {
-      c.r().bulk(l.items.back());
-      l.items.pop_back();
-    }
+    popOneAndReply(c, l, e);
     listElementsRemoved(c, key, e, o, 1);
     c.rewriteForPropagation({e == End::Head ? "LPOP" : "RPOP", key});
     return;

@@ -42,7 +42,7 @@ Object Object::makeSet(bool intset) {
   Object o;
   o.type = ObjType::Set;
   o.encoding = intset ? Encoding::Intset : Encoding::Hashtable;
-  o.payload = std::make_unique<SetValue>(intset);
+  o.payload = SetValue(intset);
   return o;
 }
 
@@ -59,9 +59,7 @@ bool SetValue::add(std::string_view member) {
   if (!table_) {
     int64_t v;
     if (memberAsInt(member, &v)) {
-      auto it = std::lower_bound(ints_.begin(), ints_.end(), v);
-      if (it != ints_.end() && *it == v) return false;
-      ints_.insert(it, v);
+      if (!ints_.insert(v)) return false;
       if (ints_.size() > intsetLimit()) convertToTable();
       return true;
     }
@@ -73,36 +71,31 @@ bool SetValue::add(std::string_view member) {
 bool SetValue::remove(std::string_view member) {
   if (table_) return table_->erase(member);
   int64_t v;
-  if (!memberAsInt(member, &v)) return false;
-  auto it = std::lower_bound(ints_.begin(), ints_.end(), v);
-  if (it == ints_.end() || *it != v) return false;
-  ints_.erase(it);
-  return true;
+  return memberAsInt(member, &v) && ints_.erase(v);
 }
 
-bool SetValue::contains(std::string_view member) {
+bool SetValue::contains(std::string_view member) const {
   if (table_) return table_->find(member) != nullptr;
   int64_t v;
-  return memberAsInt(member, &v) && std::binary_search(ints_.begin(), ints_.end(), v);
+  return memberAsInt(member, &v) && ints_.contains(v);
 }
 
 void SetValue::convertToTable() {
   if (table_) return;
   auto t = std::make_unique<Table>();
   char buf[24];
-  for (int64_t v : ints_) t->insert(formatInt(v, buf), '\0');
+  for (size_t i = 0, n = ints_.size(); i < n; i++) t->insert(formatInt(ints_.at(i), buf), '\0');
   ints_.clear();
-  ints_.shrink_to_fit();
   table_ = std::move(t);
 }
 
-void SetValue::random(std::string* out) {
+void SetValue::random(std::string* out) const {
   if (table_) {
     out->assign(dictFairRandom(*table_)->key);
     return;
   }
   char buf[24];
-  out->assign(formatInt(ints_[dictRandom() % ints_.size()], buf));
+  out->assign(formatInt(ints_.at(dictRandom() % ints_.size()), buf));
 }
 
 std::string SetValue::popRandom() {
@@ -113,17 +106,17 @@ std::string SetValue::popRandom() {
   }
   size_t i = dictRandom() % ints_.size();
   char buf[24];
-  std::string member(formatInt(ints_[i], buf));
-  ints_.erase(ints_.begin() + static_cast<long>(i));
+  std::string member(formatInt(ints_.at(i), buf));
+  ints_.eraseAt(i);
   return member;
 }
 
-std::unique_ptr<SetValue> SetValue::clone() const {
-  auto s = std::make_unique<SetValue>(!table_);
+SetValue SetValue::clone() const {
+  SetValue s(!table_);
   if (table_) {
-    table_->forEach([&](Table::Entry& e) { s->table_->insert(e.key, '\0'); });
+    table_->forEach([&](Table::Entry& e) { s.table_->insert(e.key, '\0'); });
   } else {
-    s->ints_ = ints_;
+    s.ints_ = ints_.clone();
   }
   return s;
 }
@@ -666,7 +659,7 @@ static void srandmemberCommand(Client& c) {
 // with cursor 0; a hashtable is walked bucket by bucket.
 static void sscanCommand(Client& c) {
   uint64_t cursor;
-  if (!parseCollectionCursorOrReply(c, c.arg(2), &cursor)) return;
+  if (!parseScanCursorOrReply(c, c.arg(2), &cursor)) return;
   bool wrongtype;
   Object* o = lookupReadOfType(c, c.arg(1), ObjType::Set, &wrongtype);
   if (wrongtype) return;
@@ -677,16 +670,19 @@ static void sscanCommand(Client& c) {
     r.arrayLen(0);
     return;
   }
-  CollectionScanOptions opts;
-  if (!parseCollectionScanOptionsOrReply(c, 3, &opts)) return;
+  ScanOptions opts;
+  if (!parseScanOptionsOrReply(c, 3, false, &opts)) return;
 
   SetValue& s = o->set();
   if (s.isIntset()) {
     std::vector<int64_t> found;
     char buf[24];
-    for (int64_t v : s.ints())
+    const IntSet& ints = s.ints();
+    for (size_t i = 0, n = ints.size(); i < n; i++) {
+      int64_t v = ints.at(i);
       if (!opts.pattern || stringmatch(*opts.pattern, SetValue::formatInt(v, buf)))
         found.push_back(v);
+    }
     r.arrayLen(2);
     r.bulk("0");
     r.arrayLen(found.size());

@@ -1,11 +1,9 @@
 // server/t_zset.cpp — the sorted set type (see t_zset.h) and its commands: ZADD, ZINCRBY,
 // ZREM, ZCARD, ZSCORE, ZMSCORE, ZRANK, ZREVRANK, ZCOUNT, ZLEXCOUNT, ZRANGE, ZRANGESTORE,
 // ZREVRANGE, ZRANGEBYSCORE, ZREVRANGEBYSCORE, ZRANGEBYLEX, ZREVRANGEBYLEX, ZREMRANGEBYRANK,
-// ZREMRANGEBYSCORE, ZREMRANGEBYLEX, ZPOPMIN, ZPOPMAX, ZMPOP, ZRANDMEMBER, ZINTER,
-// ZINTERSTORE, ZINTERCARD, ZUNION, ZUNIONSTORE, ZDIFF, ZDIFFSTORE and ZSCAN.
-//
-// The blocking pops (BZPOPMIN, BZPOPMAX, BZMPOP) live with the other blocking commands and
-// reuse zsetPop() from here.
+// ZREMRANGEBYSCORE, ZREMRANGEBYLEX, ZPOPMIN, ZPOPMAX, ZMPOP, the blocking pops BZPOPMIN,
+// BZPOPMAX and BZMPOP (blocking through blocking.cpp), ZRANDMEMBER, ZINTER, ZINTERSTORE,
+// ZINTERCARD, ZUNION, ZUNIONSTORE, ZDIFF, ZDIFFSTORE and ZSCAN.
 //
 // Replies follow Redis 7.0 where its algorithms show through: argument errors come in the
 // same order, listpack lexicographic ranges are scanned linearly (which matters when
@@ -15,6 +13,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <climits>
 #include <cmath>
 #include <cstdlib>
@@ -26,6 +25,7 @@
 
 #include "common/config.h"
 #include "common/util.h"
+#include "server/blocking.h"
 #include "server/db.h"
 #include "server/server.h"
 #include "server/t_hash.h"  // SCAN-family helpers, dictFairRandom
@@ -340,7 +340,7 @@ ZSkipNode* ZSkipList::lastIn(const ZLexRange& r) const {
 
 template <class Pred>
 size_t ZSkipList::eraseRun(ZSkipNode* x, ZSkipNode** update,
-                           Dict<std::string_view, ZSkipNode*>* dict, unsigned long limit,
+                           Dict<ZMemberKey, ZSkipNode*>* dict, unsigned long limit,
                            Pred keep_going) {
   size_t removed = 0;
   // The predecessors stay the same for every node of a run: each removed node was the
@@ -356,7 +356,7 @@ size_t ZSkipList::eraseRun(ZSkipNode* x, ZSkipNode** update,
   return removed;
 }
 
-size_t ZSkipList::eraseRange(const ZScoreRange& r, Dict<std::string_view, ZSkipNode*>* dict) {
+size_t ZSkipList::eraseRange(const ZScoreRange& r, Dict<ZMemberKey, ZSkipNode*>* dict) {
   ZSkipNode* update[kMaxLevel];
   ZSkipNode* x = header_;
   for (int i = level_ - 1; i >= 0; i--) {
@@ -367,7 +367,7 @@ size_t ZSkipList::eraseRange(const ZScoreRange& r, Dict<std::string_view, ZSkipN
                   [&](ZSkipNode* n) { return r.belowMax(n->score); });
 }
 
-size_t ZSkipList::eraseRange(const ZLexRange& r, Dict<std::string_view, ZSkipNode*>* dict) {
+size_t ZSkipList::eraseRange(const ZLexRange& r, Dict<ZMemberKey, ZSkipNode*>* dict) {
   ZSkipNode* update[kMaxLevel];
   ZSkipNode* x = header_;
   for (int i = level_ - 1; i >= 0; i--) {
@@ -379,7 +379,7 @@ size_t ZSkipList::eraseRange(const ZLexRange& r, Dict<std::string_view, ZSkipNod
 }
 
 size_t ZSkipList::eraseRankRange(unsigned long start, unsigned long end,
-                                 Dict<std::string_view, ZSkipNode*>* dict) {
+                                 Dict<ZMemberKey, ZSkipNode*>* dict) {
   ZSkipNode* update[kMaxLevel];
   ZSkipNode* x = header_;
   unsigned long traversed = 0;
@@ -434,39 +434,142 @@ std::string ZSkipList::checkInvariants() const {
 
 // ==== ZSetValue ==============================================================
 
+namespace {
+
+constexpr size_t kNpos = static_cast<size_t>(-1);
+
+// A score as Redis writes it into a listpack: an integer when integral and within
+// +/-2^62 (so -0 is stored as 0), else %.17g. The text always reads back to the same
+// double (after the -0 normalisation).
+std::string_view listpackScoreText(double s, char (&buf)[32]) {
+  constexpr double kLimit = static_cast<double>(LLONG_MAX / 2);
+  if (s >= -kLimit && s <= kLimit) {
+    long long ll = static_cast<long long>(s);
+    if (static_cast<double>(ll) == s) {
+      auto r = std::to_chars(buf, buf + sizeof(buf), ll);
+      return {buf, static_cast<size_t>(r.ptr - buf)};
+    }
+  }
+  if (std::isinf(s)) return s > 0 ? "inf" : "-inf";
+  int n = snprintf(buf, sizeof(buf), "%.17g", s);
+  return {buf, static_cast<size_t>(n)};
+}
+
+// The score of the pair whose member entry is at member_pos.
+double packedScore(const PackedBuf& lp, size_t member_pos) {
+  size_t sp = lp.next(member_pos);
+  long long v;
+  if (lp.getInt(sp, &v)) return static_cast<double>(v);
+  PackedBuf::Scratch scratch;
+  std::string_view text = lp.get(sp, scratch);
+  char buf[64];
+  size_t n = std::min(text.size(), sizeof(buf) - 1);
+  memcpy(buf, text.data(), n);
+  buf[n] = '\0';
+  return strtod(buf, nullptr);
+}
+
+}  // namespace
+
+void ZSetValue::Cursor::load() {
+  if (pos_ == kNone || pos_ >= lp_->bytes()) {
+    pos_ = kNone;
+    return;
+  }
+  score_ = packedScore(*lp_, pos_);
+}
+
+void ZSetValue::Cursor::next() {
+  if (node_) {
+    node_ = node_->level(0).forward;
+    return;
+  }
+  if (pos_ == kNone) return;
+  pos_ = lp_->next(lp_->next(pos_));
+  idx_++;
+  load();
+}
+
+void ZSetValue::Cursor::prev() {
+  if (node_) {
+    node_ = node_->backward;
+    return;
+  }
+  if (pos_ == kNone) return;
+  if (pos_ == 0) {
+    pos_ = kNone;
+    return;
+  }
+  pos_ = lp_->prev(lp_->prev(pos_));
+  idx_--;
+  load();
+}
+
 ZSetValue::ZSetValue(bool skiplist) {
   if (skiplist) sl_ = std::make_unique<Skip>();
 }
 
 ZSetValue::~ZSetValue() = default;
+ZSetValue::ZSetValue(ZSetValue&&) noexcept = default;
+ZSetValue& ZSetValue::operator=(ZSetValue&&) noexcept = default;
 
-long ZSetValue::findItem(std::string_view member) const {
-  for (size_t i = 0; i < items_.size(); i++)
-    if (items_[i].member == member) return static_cast<long>(i);
-  return -1;
+double ZSetValue::scoreAt(size_t member_pos) const { return packedScore(lp_, member_pos); }
+
+size_t ZSetValue::findPair(std::string_view member, double* score, size_t* index) const {
+  size_t i = 0;
+  for (size_t pos = 0, end = lp_.bytes(); pos < end; pos = nextPair(pos), i++) {
+    if (lp_.equals(pos, member)) {
+      if (score) *score = scoreAt(pos);
+      if (index) *index = i;
+      return pos;
+    }
+  }
+  return kNpos;
 }
 
-void ZSetValue::insertItem(double score, std::string_view member) {
-  auto pos = std::lower_bound(items_.begin(), items_.end(), member, [&](const Item& it, std::string_view m) {
-    return zsetLess(it.score, it.member, score, m);
-  });
-  items_.insert(pos, Item{std::string(member), listpackScore(score)});
+size_t ZSetValue::pairPosAt(size_t rank0) const {
+  size_t n = size();
+  if (rank0 <= n / 2) {
+    size_t pos = 0;
+    for (size_t i = 0; i < rank0; i++) pos = nextPair(pos);
+    return pos;
+  }
+  size_t pos = lp_.bytes();
+  for (size_t i = n; i > rank0; i--) pos = prevPair(pos);
+  return pos;
 }
 
-bool ZSetValue::score(std::string_view member, double* out) {
+// Inserts before the first pair that sorts after (score, member), as Redis's zzlInsert.
+void ZSetValue::insertPair(double score, std::string_view member) {
+  score = listpackScore(score);
+  Scratch scratch;
+  size_t pos = 0, end = lp_.bytes();
+  for (; pos < end; pos = nextPair(pos)) {
+    double s = scoreAt(pos);
+    if (s > score || (s == score && lp_.get(pos, scratch).compare(member) > 0)) break;
+  }
+  char buf[32];
+  lp_.insert(pos, member);
+  lp_.insert(lp_.next(pos), listpackScoreText(score, buf));
+}
+
+void ZSetValue::appendPair(double score, std::string_view member) {
+  char buf[32];
+  lp_.pushBack(member);
+  lp_.pushBack(listpackScoreText(listpackScore(score), buf));
+}
+
+bool ZSetValue::score(std::string_view member, double* out) const {
   if (sl_) {
     auto* e = sl_->dict.find(member);
     if (!e) return false;
     *out = e->value->score;
     return true;
   }
-  long i = findItem(member);
-  if (i < 0) return false;
-  *out = items_[static_cast<size_t>(i)].score;
-  return true;
+  return findPair(member, out, nullptr) != kNpos;
 }
 
-long ZSetValue::rank(std::string_view member, bool reverse) {
+long ZSetValue::rank(std::string_view member, bool reverse) const {
   long n = static_cast<long>(size());
   long r;
   if (sl_) {
@@ -474,8 +577,9 @@ long ZSetValue::rank(std::string_view member, bool reverse) {
     if (!e) return -1;
     r = static_cast<long>(sl_->list.rank(e->value->score, member)) - 1;
   } else {
-    r = findItem(member);
-    if (r < 0) return -1;
+    size_t idx;
+    if (findPair(member, nullptr, &idx) == kNpos) return -1;
+    r = static_cast<long>(idx);
   }
   return reverse ? n - 1 - r : r;
 }
@@ -516,16 +620,13 @@ bool ZSetValue::add(double score, std::string_view member, int in_flags, int* ou
   };
 
   if (!sl_) {
-    long i = findItem(member);
-    if (i >= 0) {
-      size_t idx = static_cast<size_t>(i);
-      return update(items_[idx].score, [&] {
-        std::string m = std::move(items_[idx].member);
-        items_.erase(items_.begin() + i);
-        auto pos = std::lower_bound(items_.begin(), items_.end(), m, [&](const Item& it, const std::string& mm) {
-          return zsetLess(it.score, it.member, score, mm);
-        });
-        items_.insert(pos, Item{std::move(m), listpackScore(score)});
+    double cur;
+    size_t pos = findPair(member, &cur, nullptr);
+    if (pos != kNpos) {
+      return update(cur, [&] {
+        // Remove and insert again, as Redis does (the member may move anywhere).
+        lp_.erase(pos, 2);
+        insertPair(score, member);
       });
     }
     if (xx) {
@@ -533,8 +634,8 @@ bool ZSetValue::add(double score, std::string_view member, int in_flags, int* ou
       return true;
     }
     // Check the limits before inserting, as Redis does.
-    if (items_.size() + 1 <= listpackMaxEntries() && member.size() <= listpackMaxValue()) {
-      insertItem(score, member);
+    if (size() + 1 <= listpackMaxEntries() && member.size() <= listpackMaxValue()) {
+      insertPair(score, member);
       if (newscore) *newscore = score;
       *out_flags |= ZADD_OUT_ADDED;
       return true;
@@ -551,7 +652,7 @@ bool ZSetValue::add(double score, std::string_view member, int in_flags, int* ou
     return true;
   }
   ZSkipNode* node = sl_->list.insert(score, member);
-  sl_->dict.insert(node->member(), node);
+  sl_->dict.insert(ZMemberKey{node}, node);
   *out_flags |= ZADD_OUT_ADDED;
   if (newscore) *newscore = score;
   return true;
@@ -559,9 +660,9 @@ bool ZSetValue::add(double score, std::string_view member, int in_flags, int* ou
 
 bool ZSetValue::remove(std::string_view member) {
   if (!sl_) {
-    long i = findItem(member);
-    if (i < 0) return false;
-    items_.erase(items_.begin() + i);
+    size_t pos = findPair(member, nullptr, nullptr);
+    if (pos == kNpos) return false;
+    lp_.erase(pos, 2);
     return true;
   }
   ZSkipNode* node = nullptr;
@@ -573,44 +674,55 @@ bool ZSetValue::remove(std::string_view member) {
 void ZSetValue::convertToSkiplist() {
   if (sl_) return;
   auto s = std::make_unique<Skip>();
-  for (const Item& it : items_) {
-    ZSkipNode* node = s->list.insert(it.score, it.member);
-    s->dict.insert(node->member(), node);
-  }
-  items_.clear();
-  items_.shrink_to_fit();
+  forEach([&](std::string_view m, double score) {
+    ZSkipNode* node = s->list.insert(score, m);
+    s->dict.insert(ZMemberKey{node}, node);
+  });
+  lp_ = PackedBuf();
   sl_ = std::move(s);
 }
 
 void ZSetValue::convertToListpackIfFits(size_t maxelelen) {
   if (!sl_ || size() > listpackMaxEntries() || maxelelen > listpackMaxValue()) return;
-  std::vector<Item> items;
-  items.reserve(size());
-  forEach([&](std::string_view m, double s) { items.push_back(Item{std::string(m), listpackScore(s)}); });
+  PackedBuf lp;
+  char buf[32];
+  forEach([&](std::string_view m, double s) {
+    lp.pushBack(m);
+    lp.pushBack(listpackScoreText(listpackScore(s), buf));
+  });
   sl_.reset();
-  items_ = std::move(items);
+  lp_ = std::move(lp);
 }
 
 void ZSetValue::assignSorted(std::vector<Item>&& sorted, bool skiplist) {
+  lp_ = PackedBuf();
   if (!skiplist) {
     sl_.reset();
-    items_ = std::move(sorted);
-    for (Item& it : items_) it.score = listpackScore(it.score);
+    for (const Item& it : sorted) appendPair(it.score, it.member);
     return;
   }
-  items_.clear();
   sl_ = std::make_unique<Skip>();
   for (const Item& it : sorted) {
     ZSkipNode* node = sl_->list.insert(it.score, it.member);
-    sl_->dict.insert(node->member(), node);
+    sl_->dict.insert(ZMemberKey{node}, node);
   }
+}
+
+std::vector<ZSetValue::Item> ZSetValue::items() const {
+  std::vector<Item> out;
+  out.reserve(size());
+  forEach([&](std::string_view m, double s) { out.push_back(Item{std::string(m), s}); });
+  return out;
 }
 
 ZSetValue::Cursor ZSetValue::atRank(size_t rank0) const {
   Cursor c;
   if (!sl_) {
-    c.items_ = &items_;
-    c.idx_ = static_cast<long>(rank0);
+    c.lp_ = &lp_;
+    if (rank0 >= size()) return c;
+    c.pos_ = pairPosAt(rank0);
+    c.idx_ = rank0;
+    c.load();
   } else if (rank0 == 0) {
     c.node_ = sl_->list.first();
   } else if (rank0 + 1 == size()) {
@@ -621,16 +733,27 @@ ZSetValue::Cursor ZSetValue::atRank(size_t rank0) const {
   return c;
 }
 
+// The compact layout finds range ends by a linear scan from the matching end, as Redis's
+// listpack functions do.
 ZSetValue::Cursor ZSetValue::firstIn(const ZScoreRange& r) const {
   Cursor c;
   if (sl_) {
     c.node_ = sl_->list.firstIn(r);
     return c;
   }
-  c.items_ = &items_;
-  auto it = std::partition_point(items_.begin(), items_.end(),
-                                 [&](const Item& i) { return !r.aboveMin(i.score); });
-  c.idx_ = it != items_.end() && r.belowMax(it->score) ? it - items_.begin() : -1;
+  c.lp_ = &lp_;
+  size_t i = 0;
+  for (size_t pos = 0, end = lp_.bytes(); pos < end; pos = nextPair(pos), i++) {
+    double s = scoreAt(pos);
+    if (r.aboveMin(s)) {
+      if (r.belowMax(s)) {
+        c.pos_ = pos;
+        c.idx_ = i;
+        c.score_ = s;
+      }
+      break;
+    }
+  }
   return c;
 }
 
@@ -640,11 +763,21 @@ ZSetValue::Cursor ZSetValue::lastIn(const ZScoreRange& r) const {
     c.node_ = sl_->list.lastIn(r);
     return c;
   }
-  c.items_ = &items_;
-  auto it = std::partition_point(items_.begin(), items_.end(),
-                                 [&](const Item& i) { return r.belowMax(i.score); });
-  long idx = (it - items_.begin()) - 1;
-  c.idx_ = idx >= 0 && r.aboveMin(items_[static_cast<size_t>(idx)].score) ? idx : -1;
+  c.lp_ = &lp_;
+  size_t i = size();
+  for (size_t pos = lp_.bytes(); pos > 0;) {
+    pos = prevPair(pos);
+    i--;
+    double s = scoreAt(pos);
+    if (r.belowMax(s)) {
+      if (r.aboveMin(s)) {
+        c.pos_ = pos;
+        c.idx_ = i;
+        c.score_ = s;
+      }
+      break;
+    }
+  }
   return c;
 }
 
@@ -656,11 +789,19 @@ ZSetValue::Cursor ZSetValue::firstIn(const ZLexRange& r) const {
     c.node_ = sl_->list.firstIn(r);
     return c;
   }
-  c.items_ = &items_;
-  if (items_.empty() || !lexRangeReaches(items_.front().member, items_.back().member, r)) return c;
-  for (size_t i = 0; i < items_.size(); i++) {
-    if (r.aboveMin(items_[i].member)) {
-      if (r.belowMax(items_[i].member)) c.idx_ = static_cast<long>(i);
+  c.lp_ = &lp_;
+  if (lp_.empty()) return c;
+  Scratch s1, s2;
+  if (!lexRangeReaches(lp_.get(0, s1), lp_.get(prevPair(lp_.bytes()), s2), r)) return c;
+  size_t i = 0;
+  for (size_t pos = 0, end = lp_.bytes(); pos < end; pos = nextPair(pos), i++) {
+    std::string_view m = lp_.get(pos, s1);
+    if (r.aboveMin(m)) {
+      if (r.belowMax(m)) {
+        c.pos_ = pos;
+        c.idx_ = i;
+        c.load();
+      }
       break;
     }
   }
@@ -673,11 +814,21 @@ ZSetValue::Cursor ZSetValue::lastIn(const ZLexRange& r) const {
     c.node_ = sl_->list.lastIn(r);
     return c;
   }
-  c.items_ = &items_;
-  if (items_.empty() || !lexRangeReaches(items_.front().member, items_.back().member, r)) return c;
-  for (size_t i = items_.size(); i-- > 0;) {
-    if (r.belowMax(items_[i].member)) {
-      if (r.aboveMin(items_[i].member)) c.idx_ = static_cast<long>(i);
+  c.lp_ = &lp_;
+  if (lp_.empty()) return c;
+  Scratch s1, s2;
+  if (!lexRangeReaches(lp_.get(0, s1), lp_.get(prevPair(lp_.bytes()), s2), r)) return c;
+  size_t i = size();
+  for (size_t pos = lp_.bytes(); pos > 0;) {
+    pos = prevPair(pos);
+    i--;
+    std::string_view m = lp_.get(pos, s1);
+    if (r.belowMax(m)) {
+      if (r.aboveMin(m)) {
+        c.pos_ = pos;
+        c.idx_ = i;
+        c.load();
+      }
       break;
     }
   }
@@ -685,45 +836,52 @@ ZSetValue::Cursor ZSetValue::lastIn(const ZLexRange& r) const {
 }
 
 size_t ZSetValue::rankOf(const Cursor& cur) const {
-  if (!cur.node_) return static_cast<size_t>(cur.idx_);
+  if (!cur.node_) return cur.idx_;
   return sl_->list.rank(cur.node_->score, cur.node_->member()) - 1;
 }
 
 size_t ZSetValue::removeRankRange(size_t start, size_t end) {
   if (sl_) return sl_->list.eraseRankRange(start + 1, end + 1, &sl_->dict);
-  items_.erase(items_.begin() + static_cast<long>(start), items_.begin() + static_cast<long>(end) + 1);
-  return end - start + 1;
+  size_t from = pairPosAt(start), to = from, n = end - start + 1;
+  for (size_t i = 0; i < n; i++) to = nextPair(to);
+  lp_.eraseBytes(from, to, 2 * n);
+  return n;
 }
 
 size_t ZSetValue::removeRange(const ZScoreRange& r) {
   if (sl_) return sl_->list.eraseRange(r, &sl_->dict);
   Cursor c = firstIn(r);
   if (!c.valid()) return 0;
-  size_t from = static_cast<size_t>(c.idx_), to = from;
-  while (to < items_.size() && r.belowMax(items_[to].score)) to++;
-  items_.erase(items_.begin() + static_cast<long>(from), items_.begin() + static_cast<long>(to));
-  return to - from;
+  size_t from = c.pos_, to = from, n = 0;
+  while (to < lp_.bytes() && r.belowMax(scoreAt(to))) {
+    to = nextPair(to);
+    n++;
+  }
+  lp_.eraseBytes(from, to, 2 * n);
+  return n;
 }
 
 size_t ZSetValue::removeRange(const ZLexRange& r) {
   if (sl_) return sl_->list.eraseRange(r, &sl_->dict);
   Cursor c = firstIn(r);
   if (!c.valid()) return 0;
-  size_t from = static_cast<size_t>(c.idx_), to = from;
-  while (to < items_.size() && r.belowMax(items_[to].member)) to++;
-  items_.erase(items_.begin() + static_cast<long>(from), items_.begin() + static_cast<long>(to));
-  return to - from;
+  size_t from = c.pos_, to = from, n = 0;
+  Scratch s;
+  while (to < lp_.bytes() && r.belowMax(lp_.get(to, s))) {
+    to = nextPair(to);
+    n++;
+  }
+  lp_.eraseBytes(from, to, 2 * n);
+  return n;
 }
 
 void ZSetValue::popEnd(bool max, std::string* member, double* score) {
   if (!sl_) {
-    Item& it = max ? items_.back() : items_.front();
-    *member = std::move(it.member);
-    *score = it.score;
-    if (max)
-      items_.pop_back();
-    else
-      items_.erase(items_.begin());
+    size_t pos = max ? prevPair(lp_.bytes()) : 0;
+    Scratch s;
+    member->assign(lp_.get(pos, s));
+    *score = scoreAt(pos);
+    lp_.erase(pos, 2);
     return;
   }
   ZSkipNode* node = max ? sl_->list.last() : sl_->list.first();
@@ -733,16 +891,16 @@ void ZSetValue::popEnd(bool max, std::string* member, double* score) {
   sl_->list.erase(node->score, node->member());
 }
 
-void ZSetValue::random(std::string_view* member, double* score) {
+void ZSetValue::random(std::string_view* member, double* score, Scratch& s) {
   if (sl_) {
     ZSkipNode* node = dictFairRandom(sl_->dict)->value;
     *member = node->member();
     *score = node->score;
     return;
   }
-  const Item& it = items_[dictRandom() % items_.size()];
-  *member = it.member;
-  *score = it.score;
+  size_t pos = pairPosAt(dictRandom() % size());
+  *member = lp_.get(pos, s);
+  *score = scoreAt(pos);
 }
 
 std::unique_ptr<ZSetValue> ZSetValue::clone() const {
@@ -750,10 +908,10 @@ std::unique_ptr<ZSetValue> ZSetValue::clone() const {
   if (sl_) {
     forEach([&](std::string_view m, double s) {
       ZSkipNode* node = z->sl_->list.insert(s, m);
-      z->sl_->dict.insert(node->member(), node);
+      z->sl_->dict.insert(ZMemberKey{node}, node);
     });
   } else {
-    z->items_ = items_;
+    z->lp_ = lp_.clone();
   }
   return z;
 }
@@ -1384,19 +1542,73 @@ static void zpopMinMax(Client& c, bool max) {
 static void zpopminCommand(Client& c) { zpopMinMax(c, false); }
 static void zpopmaxCommand(Client& c) { zpopMinMax(c, true); }
 
-// ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: pops from the first key that exists.
-// Replicated as ZPOPMIN/ZPOPMAX key <popped>.
-static void zmpopCommand(Client& c) {
-  long long numkeys;
-  if (!getRangeLongOrReply(c, c.arg(1), 1, LONG_MAX, &numkeys, "ERR numkeys should be greater than 0"))
+// ---- Blocking pops ------------------------------------------------------------
+// BZPOPMIN / BZPOPMAX / BZMPOP are served at once when one of their keys holds a zset (and
+// then replicate as ZPOPMIN/ZPOPMAX key [count popped], as Redis 7.0 does), else the client
+// blocks (blocking.cpp) and the command runs again when a zset appears under one of the
+// keys; the re-run finds it and answers and replicates exactly like an immediate pop.
+// Inside MULTI/EXEC or a script they never block: they answer a null array, as on timeout.
+
+// Pops from the first of keys argv[first, end) holding a zset, or blocks until timeout
+// (absolute ms, 0 = forever). `count` -1 is BZPOPMIN's single flat pop; otherwise the
+// ZMPOP shape with up to count members.
+static void blockingZpop(Client& c, size_t first, size_t end, bool max, long count,
+                         long long timeout) {
+  for (size_t j = first; j < end; j++) {
+    const std::string& key = c.arg(j);
+    Object* o = lookupKeyWrite(*c.db, key);
+    if (!o) continue;
+    if (o->type != ObjType::ZSet) {
+      replyWrongType(c);
+      return;
+    }
+    const char* name = max ? "ZPOPMAX" : "ZPOPMIN";
+    if (count == -1) {
+      zsetPop(c, *c.db, key, *o, max, -1, ZPopReply::FlatWithKey);
+      c.rewriteForPropagation({name, key});
+    } else {
+      std::string k = key;  // the pop may delete the key; argv is rewritten after
+      long n = zsetPop(c, *c.db, k, *o, max, count, ZPopReply::NestedWithKey);
+      c.rewriteForPropagation({name, std::move(k), ll2string(n)});
+    }
     return;
-  if (numkeys >= static_cast<long long>(c.argc()) - 2) {  // no room left for MIN|MAX
+  }
+  if (!clientMayBlock(c)) {
+    c.r().nullArray();
+    return;
+  }
+  std::vector<std::string> keys(c.argv.begin() + static_cast<long>(first),
+                                c.argv.begin() + static_cast<long>(end));
+  blockForKeys(c, keys, timeout, BlockType::ZSet);
+}
+
+// BZPOPMIN / BZPOPMAX key [key ...] timeout. The timeout is parsed first.
+static void bzpopGeneric(Client& c, bool max) {
+  long long timeout;
+  if (!getTimeoutOrReply(c, c.arg(c.argc() - 1), true, &timeout)) return;
+  blockingZpop(c, 1, c.argc() - 1, max, -1, timeout);
+}
+
+static void bzpopminCommand(Client& c) { bzpopGeneric(c, false); }
+static void bzpopmaxCommand(Client& c) { bzpopGeneric(c, true); }
+
+// ZMPOP numkeys key [key ...] MIN|MAX [COUNT count], and BZMPOP timeout numkeys ...
+// (`numkeys_idx` 2): pops from the first key that exists. Replicated as ZPOPMIN/ZPOPMAX
+// key <popped>. BZMPOP parses its timeout after the other arguments, as Redis does.
+static void zmpopGeneric(Client& c, size_t numkeys_idx, bool blocking) {
+  long long numkeys;
+  if (!getRangeLongOrReply(c, c.arg(numkeys_idx), 1, LONG_MAX, &numkeys,
+                           "ERR numkeys should be greater than 0"))
+    return;
+  // No room left for MIN|MAX.
+  if (numkeys >= static_cast<long long>(c.argc()) - static_cast<long long>(numkeys_idx) - 1) {
     replySyntaxError(c);
     return;
   }
-  long long where_idx = numkeys + 2;
+  size_t first_key = numkeys_idx + 1;
+  size_t where_idx = first_key + static_cast<size_t>(numkeys);
   bool max;
-  const std::string& where = c.arg(static_cast<size_t>(where_idx));
+  const std::string& where = c.arg(where_idx);
   if (equalsIgnoreCase(where, "min")) {
     max = false;
   } else if (equalsIgnoreCase(where, "max")) {
@@ -1406,7 +1618,7 @@ static void zmpopCommand(Client& c) {
     return;
   }
   long long count = -1;
-  for (size_t j = static_cast<size_t>(where_idx) + 1; j < c.argc(); j++) {
+  for (size_t j = where_idx + 1; j < c.argc(); j++) {
     bool more = j + 1 < c.argc();
     if (count == -1 && more && equalsIgnoreCase(c.arg(j), "count")) {
       j++;
@@ -1419,7 +1631,13 @@ static void zmpopCommand(Client& c) {
   }
   if (count == -1) count = 1;
 
-  for (size_t j = 2; j < static_cast<size_t>(where_idx); j++) {
+  long long timeout = 0;
+  if (blocking && !getTimeoutOrReply(c, c.arg(1), true, &timeout)) return;
+  if (blocking) {
+    blockingZpop(c, first_key, where_idx, max, static_cast<long>(count), timeout);
+    return;
+  }
+  for (size_t j = first_key; j < where_idx; j++) {
     const std::string& key = c.arg(j);
     Object* o = lookupKeyWrite(*c.db, key);
     if (!o) continue;
@@ -1427,12 +1645,16 @@ static void zmpopCommand(Client& c) {
       replyWrongType(c);
       return;
     }
-    long n = zsetPop(c, *c.db, key, *o, max, static_cast<long>(count), ZPopReply::NestedWithKey);
-    c.rewriteForPropagation({max ? "ZPOPMAX" : "ZPOPMIN", key, ll2string(n)});
+    std::string k = key;
+    long n = zsetPop(c, *c.db, k, *o, max, static_cast<long>(count), ZPopReply::NestedWithKey);
+    c.rewriteForPropagation({max ? "ZPOPMAX" : "ZPOPMIN", std::move(k), ll2string(n)});
     return;
   }
   c.r().nullArray();
 }
+
+static void zmpopCommand(Client& c) { zmpopGeneric(c, 1, false); }
+static void bzmpopCommand(Client& c) { zmpopGeneric(c, 2, true); }
 
 // COMMAND GETKEYS for commands whose keys are "numkeys key [key ...]" (ZUNION, ZINTER,
 // ZDIFF, ZINTERCARD, ZMPOP) or "destination numkeys key [key ...]" (the *STORE forms).
@@ -1463,6 +1685,9 @@ static std::vector<int> numkeysGetKeys(const std::vector<std::string>& argv, int
 
 static std::vector<int> numkeysAt1GetKeys(const std::vector<std::string>& argv) {
   return numkeysGetKeys(argv, 0, 1);
+}
+static std::vector<int> numkeysAt2GetKeys(const std::vector<std::string>& argv) {
+  return numkeysGetKeys(argv, 0, 2);
 }
 static std::vector<int> storeNumkeysGetKeys(const std::vector<std::string>& argv) {
   return numkeysGetKeys(argv, 1, 2);
@@ -1503,8 +1728,9 @@ static void zrandmemberWithCount(Client& c, long long l, bool withscores) {
     r.arrayLen(withscores && c.resp == 2 ? count * 2 : count);
     std::string_view m;
     double s;
+    ZSetValue::Scratch scratch;
     while (count--) {
-      z.random(&m, &s);
+      z.random(&m, &s, scratch);
       emit(m, s);
       if (c.close_asap) break;
     }
@@ -1522,15 +1748,16 @@ static void zrandmemberWithCount(Client& c, long long l, bool withscores) {
 
   // CASE 3: most of the set: copy it, then drop random members.
   if (count * kZrandmemberSubStrategyMul > size) {
-    std::vector<std::pair<std::string_view, double>> all;
+    // Cursors, not views: a listpack member may be an integer formatted on demand.
+    std::vector<ZSetValue::Cursor> all;
     all.reserve(size);
-    z.forEach([&](std::string_view m, double s) { all.emplace_back(m, s); });
+    for (ZSetValue::Cursor cur = z.atRank(0); cur.valid(); cur.next()) all.push_back(cur);
     while (all.size() > count) {
       size_t i = dictRandom() % all.size();
       all[i] = all.back();
       all.pop_back();
     }
-    for (const auto& [m, s] : all) emit(m, s);
+    for (const auto& cur : all) emit(cur.member(), cur.score());
     return;
   }
 
@@ -1538,11 +1765,10 @@ static void zrandmemberWithCount(Client& c, long long l, bool withscores) {
   // pass (so they come out in set order, as Redis's listpack sampling does); a skiplist
   // draws until enough distinct members were seen.
   if (z.isListpack()) {
-    const auto& items = z.items();
     unsigned long needed = count, left = size;
-    for (size_t i = 0; i < items.size() && needed; i++, left--) {
+    for (ZSetValue::Cursor cur = z.atRank(0); cur.valid() && needed; cur.next(), left--) {
       if (dictRandom() % left < needed) {
-        emit(items[i].member, items[i].score);
+        emit(cur.member(), cur.score());
         needed--;
       }
     }
@@ -1552,8 +1778,9 @@ static void zrandmemberWithCount(Client& c, long long l, bool withscores) {
   picked.reserve(count);
   std::string_view m;
   double s;
+  ZSetValue::Scratch scratch;  // unused: skiplist members are views into their nodes
   while (picked.size() < count) {
-    z.random(&m, &s);
+    z.random(&m, &s, scratch);
     if (picked.insert(m).second) emit(m, s);
   }
 }
@@ -1587,7 +1814,8 @@ static void zrandmemberCommand(Client& c) {
   }
   std::string_view m;
   double s;
-  o->zset().random(&m, &s);
+  ZSetValue::Scratch scratch;
+  o->zset().random(&m, &s, scratch);
   c.r().bulk(m);
 }
 
@@ -1827,7 +2055,7 @@ static void zdiffCommand(Client& c) { zsetOpGeneric(c, nullptr, 1, SetOp::Diff, 
 // cursor 0; a skiplist's member table is walked bucket by bucket like SCAN.
 static void zscanCommand(Client& c) {
   uint64_t cursor;
-  if (!parseCollectionCursorOrReply(c, c.arg(2), &cursor)) return;
+  if (!parseScanCursorOrReply(c, c.arg(2), &cursor)) return;
   bool wrongtype;
   Object* o = lookupReadOfType(c, c.arg(1), ObjType::ZSet, &wrongtype);
   if (wrongtype) return;
@@ -1838,29 +2066,36 @@ static void zscanCommand(Client& c) {
     r.arrayLen(0);
     return;
   }
-  CollectionScanOptions opts;
-  if (!parseCollectionScanOptionsOrReply(c, 3, &opts)) return;
+  ScanOptions opts;
+  if (!parseScanOptionsOrReply(c, 3, false, &opts)) return;
 
   ZSetValue& z = o->zset();
-  std::vector<std::pair<std::string_view, double>> found;
-  auto keep = [&](std::string_view m, double s) {
-    if (!opts.pattern || stringmatch(*opts.pattern, m)) found.emplace_back(m, s);
-  };
   if (z.isListpack()) {
+    // All of it at once, cursor 0. Scores print as the listpack stores them.
+    std::vector<ZSetValue::Cursor> found;
     found.reserve(z.size());
-    z.forEach(keep);
-    cursor = 0;
-  } else {
-    // Redis doubles COUNT for pair-returning types and counts both halves of each pair.
-    cursor = scanDictSteps(z.table(), cursor, opts.count * 2, 2,
-                           [&](ZSetValue::Table::Entry& e) { keep(e.key, e.value->score); });
+    for (ZSetValue::Cursor cur = z.atRank(0); cur.valid(); cur.next())
+      if (!opts.pattern || stringmatch(*opts.pattern, cur.member())) found.push_back(cur);
+    r.arrayLen(2);
+    r.bulk("0");
+    r.arrayLen(found.size() * 2);
+    for (const auto& cur : found) {
+      r.bulk(cur.member());
+      r.bulk(listpackScoreString(cur.score()));
+    }
+    return;
   }
+  // Redis doubles COUNT for pair-returning types and counts both halves of each pair.
+  std::vector<std::pair<std::string_view, double>> found;
+  cursor = scanDictSteps(z.table(), cursor, opts.count * 2, 2, [&](ZSetValue::Table::Entry& e) {
+    if (!opts.pattern || stringmatch(*opts.pattern, e.key)) found.emplace_back(e.key, e.value->score);
+  });
   r.arrayLen(2);
   r.bulk(ull2string(cursor));
   r.arrayLen(found.size() * 2);
   for (const auto& [m, s] : found) {
     r.bulk(m);
-    r.bulk(z.isListpack() ? listpackScoreString(s) : d2string(s));
+    r.bulk(d2string(s));
   }
 }
 
@@ -1966,6 +2201,21 @@ static const CommandRow kZSetRows[] = {
      "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of "
      "elements in the sorted set, and M being the number of elements popped.",
      "", numkeysAt1GetKeys},
+    {"bzpopmin", -3, "write noscript blocking fast", "@sortedset", 1, -2, 1, bzpopminCommand,
+     "sorted-set", "5.0.0",
+     "Remove and return the member with the lowest score from one or more sorted sets, or "
+     "block until one is available",
+     "O(log(N)) with N being the number of elements in the sorted set."},
+    {"bzpopmax", -3, "write noscript blocking fast", "@sortedset", 1, -2, 1, bzpopmaxCommand,
+     "sorted-set", "5.0.0",
+     "Remove and return the member with the highest score from one or more sorted sets, or "
+     "block until one is available",
+     "O(log(N)) with N being the number of elements in the sorted set."},
+    {"bzmpop", -5, "write blocking", "@sortedset", 0, 0, 0, bzmpopCommand, "sorted-set", "7.0.0",
+     "Remove and return members with scores in a sorted set or block until one is available",
+     "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of "
+     "elements in the sorted set, and M being the number of elements popped.",
+     "", numkeysAt2GetKeys},
     {"zrandmember", -2, "readonly", "@read @sortedset @slow", 1, 1, 1, zrandmemberCommand,
      "sorted-set", "6.2.0", "Get one or multiple random elements from a sorted set",
      "O(N) where N is the number of elements returned", "nondeterministic_output"},

@@ -5,8 +5,9 @@
 // memcmp of the members, a shorter member first when one is a prefix of the other.
 // It has Redis 7.0's two layouts, and OBJECT ENCODING reports which one is in use:
 //   * "listpack": while it holds at most zset-max-listpack-entries members and none is
-//     longer than zset-max-listpack-value bytes. The (member, score) pairs live in one
-//     sorted vector; lookups by member are linear, as in Redis's listpack.
+//     longer than zset-max-listpack-value bytes. The pairs live in one PackedBuf (our
+//     listpack, object.h) as member, score, member, score ... sorted by score; lookups by
+//     member are linear, as in Redis's listpack, and a small set costs one allocation.
 //   * "skiplist": a ZSkipList (ordered, with spans so that rank and "element at rank" are
 //     O(log N)) plus a Dict from member to node (O(1) score lookups, ZSCAN cursors).
 // A listpack converts when ZADD pushes it past either limit; the conversion is one way
@@ -84,6 +85,14 @@ struct ZSkipNode {
   }
 };
 
+// The key of a skiplist zset's member table: the node itself, read as its member. One
+// pointer instead of a string_view makes a table entry 24 bytes (the allocator's 32-byte
+// class rather than 48), which is what brings the per-member cost down to Redis's.
+struct ZMemberKey {
+  const ZSkipNode* node;
+  operator std::string_view() const { return node->member(); }
+};
+
 // A skiplist with spans (Pugh's structure, augmented so that each link knows how many
 // nodes it skips): search, insert and delete in O(log N) expected, rank and
 // element-at-rank too. Levels are drawn with p = 1/4, at most kMaxLevel.
@@ -122,10 +131,10 @@ class ZSkipList {
 
   // Remove every node of a range (ranks 1-based, inclusive), erasing each member from
   // `dict` too. Return how many went.
-  size_t eraseRange(const ZScoreRange& r, Dict<std::string_view, ZSkipNode*>* dict);
-  size_t eraseRange(const ZLexRange& r, Dict<std::string_view, ZSkipNode*>* dict);
+  size_t eraseRange(const ZScoreRange& r, Dict<ZMemberKey, ZSkipNode*>* dict);
+  size_t eraseRange(const ZLexRange& r, Dict<ZMemberKey, ZSkipNode*>* dict);
   size_t eraseRankRange(unsigned long start, unsigned long end,
-                        Dict<std::string_view, ZSkipNode*>* dict);
+                        Dict<ZMemberKey, ZSkipNode*>* dict);
 
   // Test hook: checks order, spans, backward links, tail, level and length. Returns an
   // empty string when everything holds, else a description of the first violation.
@@ -143,7 +152,7 @@ class ZSkipList {
   // Unlinks, drops from dict and frees consecutive nodes from `x` (whose predecessors are
   // `update`) while keep_going(node) holds, at most `limit` of them.
   template <class Pred>
-  size_t eraseRun(ZSkipNode* x, ZSkipNode** update, Dict<std::string_view, ZSkipNode*>* dict,
+  size_t eraseRun(ZSkipNode* x, ZSkipNode** update, Dict<ZMemberKey, ZSkipNode*>* dict,
                   unsigned long limit, Pred keep_going);
 
   ZSkipNode* header_;
@@ -162,7 +171,8 @@ enum ZAddOut : int { ZADD_OUT_NOP = 1, ZADD_OUT_NAN = 2, ZADD_OUT_ADDED = 4,
 
 class ZSetValue {
  public:
-  using Table = Dict<std::string_view, ZSkipNode*>;  // member view points into its node
+  using Table = Dict<ZMemberKey, ZSkipNode*>;
+  using Scratch = PackedBuf::Scratch;
   struct Item {
     std::string member;
     double score;
@@ -171,15 +181,17 @@ class ZSetValue {
   // An empty set in the compact layout, or as a skiplist.
   explicit ZSetValue(bool skiplist = false);
   ~ZSetValue();
+  ZSetValue(ZSetValue&&) noexcept;
+  ZSetValue& operator=(ZSetValue&&) noexcept;
 
   bool isListpack() const { return !sl_; }
   Encoding encoding() const { return sl_ ? Encoding::Skiplist : Encoding::Listpack; }
-  size_t size() const { return sl_ ? sl_->list.size() : items_.size(); }
+  size_t size() const { return sl_ ? sl_->list.size() : lp_.count() / 2; }
 
   // The score of member; false when it is not there.
-  bool score(std::string_view member, double* out);
+  bool score(std::string_view member, double* out) const;
   // 0-based rank from the lowest (or, reverse, the highest) score; -1 when absent.
-  long rank(std::string_view member, bool reverse);
+  long rank(std::string_view member, bool reverse) const;
 
   // ZADD's work for one member (Redis's zsetAdd): applies the ZADD_IN_* options, converts
   // the layout when the member or the new count does not fit a listpack, and reports
@@ -197,23 +209,27 @@ class ZSetValue {
   // To the compact layout when size and longest member fit the listpack limits.
   void convertToListpackIfFits(size_t maxelelen);
 
-  // A position in order, valid until the set changes.
+  // A position in order, valid until the set changes. In the compact layout it is the
+  // byte position of a (member, score) pair plus its rank; the score is decoded once per
+  // move, the member on each member() call (integers are formatted into the cursor).
   class Cursor {
    public:
-    bool valid() const { return node_ ? true : (items_ && idx_ >= 0 && idx_ < static_cast<long>(items_->size())); }
-    std::string_view member() const { return node_ ? node_->member() : std::string_view((*items_)[idx_].member); }
-    double score() const { return node_ ? node_->score : (*items_)[idx_].score; }
-    void next() {
-      if (node_) node_ = node_->level(0).forward; else idx_++;
-    }
-    void prev() {
-      if (node_) node_ = node_->backward; else idx_--;
-    }
+    bool valid() const { return node_ != nullptr || (lp_ && pos_ != kNone); }
+    std::string_view member() const { return node_ ? node_->member() : lp_->get(pos_, scratch_); }
+    double score() const { return node_ ? node_->score : score_; }
+    void next();
+    void prev();
 
    private:
     friend class ZSetValue;
-    const std::vector<Item>* items_ = nullptr;
-    long idx_ = -1;
+    static constexpr size_t kNone = static_cast<size_t>(-1);
+    void load();  // decodes the score at pos_ (or marks the cursor invalid)
+
+    const PackedBuf* lp_ = nullptr;
+    size_t pos_ = kNone;
+    size_t idx_ = 0;
+    double score_ = 0;
+    mutable Scratch scratch_;
     ZSkipNode* node_ = nullptr;
   };
   Cursor atRank(size_t rank0) const;  // 0-based, from the lowest score
@@ -231,22 +247,25 @@ class ZSetValue {
 
   // Removes the lowest (or highest) member, handing it out. The set is not empty.
   void popEnd(bool max, std::string* member, double* score);
-  // A random member (close to uniform) and its score. The set is not empty.
-  void random(std::string_view* member, double* score);
+  // A random member (close to uniform) and its score. The set is not empty. The view
+  // lives until the set changes or `s` is reused.
+  void random(std::string_view* member, double* score, Scratch& s);
 
-  // Visits every (member, score) in order.
+  // Visits every (member, score) in order; the views are valid during the call.
   template <class F>
   void forEach(F&& fn) const {
     if (sl_) {
       for (ZSkipNode* n = sl_->list.first(); n; n = n->level(0).forward) fn(n->member(), n->score);
     } else {
-      for (const Item& it : items_) fn(std::string_view(it.member), it.score);
+      for (Cursor cur = atRank(0); cur.valid(); cur.next()) fn(cur.member(), cur.score());
     }
   }
 
-  // Layout-specific access: the sorted items (listpack), the member table and the list
+  // A copy of the content in order (RDB writing of the compact layout; prefer forEach).
+  std::vector<Item> items() const;
+  // Layout-specific access: the packed pairs (listpack), the member table and the list
   // (skiplist).
-  const std::vector<Item>& items() const { return items_; }
+  const PackedBuf& listpack() const { return lp_; }
   Table& table() { return sl_->dict; }
   const ZSkipList& skiplist() const { return sl_->list; }
 
@@ -256,15 +275,27 @@ class ZSetValue {
 
   std::unique_ptr<ZSetValue> clone() const;
 
+  // Bytes held from the allocator by the compact layout (tests, memory accounting).
+  size_t listpackAllocated() const { return lp_.allocated(); }
+
  private:
   struct Skip {
     ZSkipList list;
     Table dict;
   };
-  long findItem(std::string_view member) const;  // listpack index or -1
-  void insertItem(double score, std::string_view member);
+  // Compact layout helpers: positions are byte offsets of a pair's member entry.
+  size_t findPair(std::string_view member, double* score, size_t* index) const;  // or npos
+  double scoreAt(size_t member_pos) const;
+  size_t nextPair(size_t pos) const { return lp_.next(lp_.next(pos)); }
+  size_t prevPair(size_t pos) const { return lp_.prev(lp_.prev(pos)); }
+  size_t pairPosAt(size_t rank0) const;  // walks from the nearer end
+  void insertPair(double score, std::string_view member);
+  void appendPair(double score, std::string_view member);
 
-  std::vector<Item> items_;  // listpack layout, sorted
+  // The listpack layout: member, score, member, score ... sorted by (score, member).
+  // Scores are written as Redis writes them (integers when integral, else %.17g), so an
+  // integral score costs one or a few bytes.
+  PackedBuf lp_;
   std::unique_ptr<Skip> sl_;  // skiplist layout
 };
 
@@ -290,7 +321,6 @@ enum class ZPopReply { Flat, Nested, FlatWithKey, NestedWithKey };
 // "zpopmin"/"zpopmax" event, signalModifiedKey, and deleting the key (with a "del" event)
 // once it is empty. Propagation is the caller's: ZPOPMIN/ZPOPMAX propagate as they are;
 // ZMPOP and the blocking variants rewrite to "ZPOPMIN|ZPOPMAX key [popped]".
-// This is the entry point for BZPOPMIN / BZPOPMAX / BZMPOP (blocking issue).
 // Returns the number of members popped.
 long zsetPop(Client& c, Db& db, const std::string& key, Object& o, bool max, long count,
              ZPopReply shape);

@@ -534,5 +534,8 @@ TEST_CASE("hashSet keeps Object::encoding in step (RDB loading path)") {
   CHECK(o.encoding == Encoding::Listpack);
   CHECK(hashSet(o, "g", std::string(65, 'x')));
   CHECK(o.encoding == Encoding::Hashtable);
-  CHECK(*o.hash().find("f") == "w");
+  HashValue::Scratch scratch;
+  std::string_view v;
+  CHECK(o.hash().get("f", &v, scratch));
+  CHECK(v == "w");
 }

@@ -389,6 +389,9 @@ TEST_CASE("OBJECT") {
 
 TEST_CASE("key writes count dirty as Redis does") {
   TestServer ts;
+  // Without save points: FLUSHALL would otherwise save the (empty) dataset, which resets
+  // the counter to 0, as Redis does.
+  ts.run({"CONFIG", "SET", "save", ""});
   struct Step {
     Argv argv;
     long long dirty;
@@ -562,4 +565,64 @@ TEST_CASE("key COMMAND INFO rows") {
       "*1\r\n*10\r\n$11\r\nobject|help\r\n:2\r\n*2\r\n+loading\r\n+stale\r\n:0\r\n:0\r\n:0\r\n"
       "*2\r\n+@keyspace\r\n+@slow\r\n*0\r\n";
   CHECK(ts.run({"COMMAND", "INFO", "object|help"}).substr(0, help.size()) == help);
+}
+
+TEST_CASE("OBJECT FREQ follows Redis's LFU counter") {
+  TestServer ts;
+  cfg().maxmemory_policy = MAXMEMORY_ALLKEYS_LFU;
+  CHECK(ts.run({"SET", "f", "v"}) == kOk);
+  CHECK(ts.run({"OBJECT", "FREQ", "f"}) == ":5\r\n");  // LFU_INIT_VAL, not touched by FREQ
+  // With lfu-log-factor 0 every access counts, up to 255.
+  cfg().lfu_log_factor = 0;
+  for (int i = 0; i < 10; i++) ts.run({"GET", "f"});
+  CHECK(ts.run({"OBJECT", "FREQ", "f"}) == ":15\r\n");
+  ts.run({"APPEND", "f", "x"});  // writes are accesses too
+  CHECK(ts.run({"OBJECT", "FREQ", "f"}) == ":16\r\n");
+  // SET looks the key up (one more access), and the new value keeps the frequency.
+  CHECK(ts.run({"SET", "f", "w"}) == kOk);
+  CHECK(ts.run({"OBJECT", "FREQ", "f"}) == ":17\r\n");
+  for (int i = 0; i < 300; i++) ts.run({"GET", "f"});
+  CHECK(ts.run({"OBJECT", "FREQ", "f"}) == ":255\r\n");
+  // The counter decays by one per lfu-decay-time minutes without access.
+  Object* o = lookupKeyPeek(*ts.client().db, "f");
+  REQUIRE(o);
+  uint32_t minutes = (o->lru >> 8) & 65535;
+  o->lru = (((minutes + 65536 - 10) & 65535) << 8) | 20;  // counter 20, 10 minutes ago
+  CHECK(ts.run({"OBJECT", "FREQ", "f"}) == ":10\r\n");
+  cfg().lfu_decay_time = 0;  // no decay
+  CHECK(ts.run({"OBJECT", "FREQ", "f"}) == ":20\r\n");
+  cfg().lfu_decay_time = 1;
+  cfg().lfu_log_factor = 10;
+  cfg().maxmemory_policy = MAXMEMORY_NO_EVICTION;
+}
+
+TEST_CASE("HSCAN / SSCAN / ZSCAN share SCAN's option parser") {
+  TestServer ts;
+  ts.run({"HSET", "h", "a", "1"});
+  ts.run({"SADD", "s", "a"});
+  ts.run({"ZADD", "z", "1", "a"});
+  for (const char* cmd : {"HSCAN", "SSCAN", "ZSCAN"}) {
+    std::string key = std::string(1, static_cast<char>(tolower(cmd[0])));
+    CAPTURE(cmd);
+    CHECK(ts.run({cmd, key, "abc"}) == "-ERR invalid cursor\r\n");
+    CHECK(ts.run({cmd, key, "0", "count", "0"}) == kSyntax);
+    CHECK(ts.run({cmd, key, "0", "count", "x"}) == kNotInt);
+    CHECK(ts.run({cmd, key, "0", "match"}) == kSyntax);
+    CHECK(ts.run({cmd, key, "0", "type", "string"}) == kSyntax);  // TYPE is SCAN's alone
+    CHECK(ts.run({cmd, key, "0", "match", "b*"}) == "*2\r\n$1\r\n0\r\n*0\r\n");
+    // Options are only parsed when the key exists, as Redis does.
+    CHECK(ts.run({cmd, "nokey", "0", "foo"}) == "*2\r\n$1\r\n0\r\n*0\r\n");
+  }
+}
+
+TEST_CASE("HSCAN COUNT counts fields of a hashtable, not field+value items") {
+  TestServer ts;
+  ts.run({"CONFIG", "SET", "hash-max-listpack-entries", "0"});
+  for (int i = 0; i < 1000; i++) ts.run({"HSET", "h", "f" + std::to_string(i), "v"});
+  std::string reply = ts.run({"HSCAN", "h", "0", "COUNT", "20"});
+  // Each field comes with its value: about 2 x COUNT bulk strings (buckets may hold more).
+  size_t items = static_cast<size_t>(std::count(reply.begin(), reply.end(), '$')) - 1;
+  CHECK(items >= 40);
+  CHECK(items % 2 == 0);
+  ts.run({"CONFIG", "SET", "hash-max-listpack-entries", "128"});
 }

@@ -3,6 +3,8 @@
 // Redis 7.0.15 running the same commands.
 #include <doctest/doctest.h>
 
+#include <deque>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -384,4 +386,124 @@ TEST_CASE("list keyspace events, in Redis's order") {
   CHECK(events({"LREM", "l2", "0", "b"}) == V{"lrem"});
   CHECK(events({"LREM", "l2", "0", "a"}) == V{"lrem", "del"});
   cfg().notify_keyspace_events = 0;
+}
+
+// ---- The packed layout (object.h): a model check against std::deque --------------
+
+TEST_CASE("PackedBuf keeps every value byte for byte, integers included") {
+  PackedBuf b;
+  std::vector<std::string> vals = {"", "a", "0", "47", "48", "-1", "127", "128", "-129", "32767",
+                                   "-32768", "8388607", "-8388608", "2147483647", "-2147483648",
+                                   "9223372036854775807", "-9223372036854775808",
+                                   "9223372036854775808", "01", "-0", "+1", " 1", "1.5",
+                                   std::string(127, 'x'), std::string(128, 'y'),
+                                   std::string(16383, 'z'), std::string(16384, 'w'),
+                                   std::string(70000, 'v')};
+  for (const auto& v : vals) b.pushBack(v);
+  CHECK(b.count() == vals.size());
+  PackedBuf::Scratch s;
+  size_t i = 0;
+  for (size_t p = 0; p < b.bytes(); p = b.next(p), i++) {
+    CHECK(b.get(p, s) == vals[i]);
+    CHECK(b.equals(p, vals[i]));
+  }
+  CHECK(i == vals.size());
+  // Backwards too.
+  for (size_t p = b.bytes(); p > 0;) {
+    p = b.prev(p);
+    CHECK(b.get(p, s) == vals[--i]);
+  }
+  PackedBuf c = b.clone();
+  c.replace(0, std::string(200, 'q'));
+  CHECK(c.get(0, s) == std::string(200, 'q'));
+  c.replace(0, "7");
+  CHECK(c.get(0, s) == "7");
+  CHECK(c.get(c.next(0), s) == "a");
+  c.erase(0, vals.size());
+  CHECK(c.empty());
+  CHECK(c.bytes() == 0);
+}
+
+TEST_CASE("ListValue behaves as a deque across node boundaries") {
+  TestServer ts;
+  for (long long fill : {-2LL, 3LL, 1LL}) {
+    cfg().list_max_listpack_size = fill;
+    std::mt19937 rng(42);
+    ListValue l;
+    std::deque<std::string> model;
+    auto value = [&] {
+      switch (rng() % 4) {
+        case 0: return std::to_string(static_cast<int>(rng() % 1000) - 500);
+        case 1: return std::string(rng() % 300, static_cast<char>('a' + rng() % 26));
+        case 2: return std::to_string(rng());
+        default: return std::string(1, static_cast<char>('a' + rng() % 26));
+      }
+    };
+    for (int step = 0; step < 4000; step++) {
+      int op = static_cast<int>(rng() % 10);
+      std::string v = value();
+      if (op < 3) {
+        l.pushBack(v);
+        model.push_back(v);
+      } else if (op < 5) {
+        l.pushFront(v);
+        model.push_front(v);
+      } else if (op == 5 && !model.empty()) {
+        l.popFront();
+        model.pop_front();
+      } else if (op == 6 && !model.empty()) {
+        l.popBack();
+        model.pop_back();
+      } else if (op == 7) {
+        size_t i = rng() % (model.size() + 1);
+        l.insert(i, v);
+        model.insert(model.begin() + static_cast<long>(i), v);
+      } else if (op == 8 && !model.empty()) {
+        size_t i = rng() % model.size();
+        l.set(i, v);
+        model[i] = v;
+      } else if (op == 9 && step % 50 == 0) {
+        size_t a = rng() % (model.size() / 4 + 1), b = rng() % (model.size() / 4 + 1);
+        l.trimFront(a);
+        model.erase(model.begin(), model.begin() + static_cast<long>(std::min(a, model.size())));
+        l.trimBack(b);
+        model.erase(model.end() - static_cast<long>(std::min(b, model.size())), model.end());
+      }
+      REQUIRE(l.size() == model.size());
+    }
+    PackedBuf::Scratch s;
+    std::vector<std::string> got;
+    l.forEach([&](std::string_view v) { got.emplace_back(v); });
+    CHECK(got == std::vector<std::string>(model.begin(), model.end()));
+    for (size_t i = 0; i < model.size(); i += 7) CHECK(l.at(i, s) == model[i]);
+    if (!model.empty()) {
+      size_t i = model.size();
+      for (auto cur = l.cursorAt(model.size() - 1); cur.valid(); cur.prev()) CHECK(cur.value() == model[--i]);
+      CHECK(i == 0);
+      CHECK(l.front(s) == model.front());
+      CHECK(l.back(s) == model.back());
+    }
+    ListValue copy = l.clone();
+    CHECK(copy.size() == l.size());
+    if (fill == 1) CHECK(l.nodeCount() == l.size());
+  }
+  cfg().list_max_listpack_size = -2;
+}
+
+TEST_CASE("LINSERT / LREM / LTRIM / LPOS over many nodes") {
+  TestServer ts;
+  cfg().list_max_listpack_size = 2;
+  for (int i = 0; i < 10; i++) ts.run({"RPUSH", "l", std::to_string(i % 3)});
+  CHECK(ts.run({"LINSERT", "l", "AFTER", "2", "x"}) == ":11\r\n");
+  CHECK(ts.run({"LRANGE", "l", "0", "-1"}) == arr({"0", "1", "2", "x", "0", "1", "2", "0", "1", "2", "0"}));
+  CHECK(ts.run({"LPOS", "l", "0", "RANK", "-2", "COUNT", "0"}) == ints({7, 4, 0}));
+  CHECK(ts.run({"LREM", "l", "-2", "0"}) == ":2\r\n");
+  CHECK(ts.run({"LRANGE", "l", "0", "-1"}) == arr({"0", "1", "2", "x", "0", "1", "2", "1", "2"}));
+  CHECK(ts.run({"LREM", "l", "1", "0"}) == ":1\r\n");
+  CHECK(ts.run({"LTRIM", "l", "2", "-2"}) == "+OK\r\n");
+  CHECK(ts.run({"LRANGE", "l", "0", "-1"}) == arr({"x", "0", "1", "2", "1"}));
+  CHECK(ts.run({"LINDEX", "l", "-1"}) == bulk("1"));
+  CHECK(ts.run({"LSET", "l", "1", std::string(100, 'z')}) == "+OK\r\n");
+  CHECK(ts.run({"LINDEX", "l", "1"}) == bulk(std::string(100, 'z')));
+  cfg().list_max_listpack_size = -2;
 }

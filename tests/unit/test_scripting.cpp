@@ -7,6 +7,7 @@
 // tests/integration/test_busy.py.
 #include <doctest/doctest.h>
 
+#include "common/config.h"
 #include "tests/unit/harness.h"
 
 using osprey::test::TestServer;
@@ -404,3 +405,97 @@ TEST_CASE("FUNCTION replies in RESP3") {
   ts.run({"FUNCTION", "FLUSH"});
 }
 
+
+TEST_CASE("EVAL: pcall and redis.pcall errors as Redis hands them to Lua") {
+  TestServer ts;
+  ts.run({"SET", "str", "abc"});
+  CHECK(ts.run({"EVAL", "return redis.pcall('incr','str')", "0"}) ==
+        "-ERR value is not an integer or out of range\r\n");
+  CHECK(ts.run({"EVAL", "local ok, e = pcall(redis.call, 'incr', 'str'); return e", "0"}) ==
+        "$43\r\nERR value is not an integer or out of range\r\n");
+  CHECK(ts.run({"EVAL", "local ok, e = pcall(redis.call, 'incr', 'str'); return {tostring(ok), type(e)}", "0"}) ==
+        "*2\r\n$5\r\nfalse\r\n$6\r\nstring\r\n");
+  CHECK(ts.run({"EVAL", "local ok, e = pcall(redis.call, 'nosuchcmd'); return e", "0"}) ==
+        "$44\r\nERR Unknown Redis command called from script\r\n");
+  CHECK(ts.run({"EVAL", "local ok, e = pcall(redis.call); return e", "0"}) ==
+        "$64\r\nERR Please specify at least one argument for this redis lib call\r\n");
+  CHECK(ts.run({"EVAL", "local ok, e = pcall(error, {err='My Error'}); return e", "0"}) ==
+        "$8\r\nMy Error\r\n");
+  CHECK(ts.run({"EVAL", "local ok, e = pcall(error, {err=1}); return {type(e), tostring(e)}", "0"}) ==
+        "*2\r\n$6\r\nnumber\r\n$1\r\n1\r\n");
+  CHECK(ts.run({"EVAL", "local ok, e = pcall(error, {}); return type(e)", "0"}) ==
+        "$5\r\ntable\r\n");
+  CHECK(ts.run({"EVAL", "local ok, e = pcall(function() error('plain') end); return e", "0"}) ==
+        "$20\r\nuser_script:1: plain\r\n");
+  CHECK(ts.run({"EVAL", "return {pcall(function(a, b) return a + b end, 3, 4)}", "0"}) ==
+        "*2\r\n:1\r\n:7\r\n");
+  CHECK(ts.run({"EVAL", "local r = {pcall()}; return {tostring(r[1]), r[2]}", "0"}) ==
+        "*2\r\n$5\r\nfalse\r\n$31\r\nattempt to call a boolean value\r\n");
+  CHECK(ts.run({"EVAL", "local ok, e = xpcall(function() return redis.call('incr','str') end, function(x) return type(x) end) return e", "0"}) ==
+        "$5\r\ntable\r\n");
+  CHECK(ts.run({"EVAL", "local e = redis.pcall('incr', 'str'); local t = {} for k, v in pairs(e) do t[#t+1] = k end return t", "0"}) ==
+        "*2\r\n$25\r\nignore_error_stats_update\r\n$3\r\nerr\r\n");
+  CHECK(ts.run({"EVAL", "local e = redis.error_reply('X y'); local n = 0 for k, v in pairs(e) do n = n + 1 end return n", "0"}) ==
+        ":1\r\n");
+  CHECK(ts.run({"EVAL", "local ok, e = pcall(redis.call, 'incr', 'str'); error(e)", "0"}) ==
+        "-ERR user_script:1: ERR value is not an integer or out of range script: 49e978d23766b3f822f5c7afb804a2be40d72b0d, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "local ok, e = pcall(redis.call, 'incr', 'str'); return redis.error_reply(e)", "0"}) ==
+        "-ERR value is not an integer or out of range\r\n");
+  CHECK(ts.run({"EVAL", "return redis.error_reply('My Error')", "0"}) ==
+        "-My Error\r\n");
+  CHECK(ts.run({"EVAL", "return redis.error_reply('-My Error')", "0"}) ==
+        "-My Error\r\n");
+  CHECK(ts.run({"EVAL", "return redis.error_reply('NOSPACE')", "0"}) ==
+        "-ERR NOSPACE\r\n");
+  CHECK(ts.run({"EVAL", "return redis.error_reply('')", "0"}) ==
+        "-ERR \r\n");
+  CHECK(ts.run({"EVAL", "return redis.error_reply('-A b\\r\\n')", "0"}) ==
+        "-A b\r\n");
+  CHECK(ts.run({"EVAL", "error({err=1})", "0"}) ==
+        "-1 script: 70f082e4ab042f55a6e12465953fb84757fb372f, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "error()", "0"}) ==
+        "-ERR nil script: aca90d914519fdb9825352bdc0befb59f7c8510f, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "error(42)", "0"}) ==
+        "-ERR user_script:1: 42 script: acc7142a53d840846449a0a8c6055f5a674809fd, on @user_script:1.\r\n");
+}
+
+TEST_CASE("EVAL: error stats count a command error once") {
+  TestServer ts;
+  ts.run({"SET", "str", "abc"});
+  ts.run({"CONFIG", "RESETSTAT"});
+  ts.run({"EVAL", "return redis.pcall('incr','str')", "0"});
+  CHECK(ts.run({"INFO", "errorstats"}).find("errorstat_ERR:count=1\r\n") != std::string::npos);
+  ts.run({"CONFIG", "RESETSTAT"});
+  ts.run({"EVAL", "local e = redis.pcall('incr','str'); return {err=e.err}", "0"});
+  CHECK(ts.run({"INFO", "errorstats"}).find("errorstat_ERR:count=2\r\n") != std::string::npos);
+  ts.run({"CONFIG", "RESETSTAT"});
+  ts.run({"EVAL", "redis.pcall('nosuch') return 1", "0"});
+  CHECK(ts.run({"INFO", "errorstats"}).find("errorstat_ERR:count=1\r\n") != std::string::npos);
+}
+
+TEST_CASE("DEBUG SET-DISABLE-DENY-SCRIPTS lets NOSCRIPT commands run in scripts") {
+  TestServer ts;
+  osprey::cfg().enable_debug_command = osprey::PROTECTED_ACTION_YES;
+  CHECK(ts.run({"EVAL", "return redis.pcall('debug', 'set-active-expire', '1')", "0"}) ==
+        "-ERR This Redis command is not allowed from script\r\n");
+  CHECK(ts.run({"DEBUG", "SET-DISABLE-DENY-SCRIPTS", "1"}) ==
+        "+OK\r\n");
+  CHECK(ts.run({"EVAL", "return redis.pcall('debug', 'set-active-expire', '1')", "0"}) ==
+        "+OK\r\n");
+  CHECK(ts.run({"DEBUG", "SET-DISABLE-DENY-SCRIPTS", "0"}) ==
+        "+OK\r\n");
+  CHECK(ts.run({"EVAL", "return redis.pcall('debug', 'set-active-expire', '1')", "0"}) ==
+        "-ERR This Redis command is not allowed from script\r\n");
+  CHECK(ts.run({"DEBUG", "SET-DISABLE-DENY-SCRIPTS"}) ==
+        "-ERR unknown subcommand or wrong number of arguments for 'SET-DISABLE-DENY-SCRIPTS'. Try DEBUG HELP.\r\n");
+}
+
+TEST_CASE("EVAL: loadstring refuses precompiled chunks; many arguments to redis.call") {
+  TestServer ts;
+  CHECK(ts.run({"EVAL", "local f, e = loadstring(string.dump(function() return 1 end)); return {tostring(f), e}", "0"}) ==
+        "*2\r\n$3\r\nnil\r\n$53\r\n[string \"\033"
+        "LuaQ\"]:1: unexpected symbol near 'char(27)'\r\n");
+  CHECK(ts.run({"EVAL", "local f = loadstring('return 5'); return f()", "0"}) == ":5\r\n");
+  CHECK(ts.run({"EVAL", "local a = {} for i=1,7999 do a[i] = 1 end return redis.call('lpush', 'l', unpack(a))", "0"}) ==
+        ":7999\r\n");
+}

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <random>
 #include <set>
@@ -965,7 +966,7 @@ double randomScore(std::mt19937& rng) { return static_cast<double>(rng() % 40) /
 TEST_CASE("skiplist against std::set under thousands of random operations") {
   std::mt19937 rng(12345);
   ZSkipList list;
-  Dict<std::string_view, ZSkipNode*> dict;  // as a zset keeps it: member -> node
+  Dict<ZMemberKey, ZSkipNode*> dict;  // as a zset keeps it: member -> node
   std::map<std::string, double> scores;
   Ref ref;
 
@@ -994,7 +995,7 @@ TEST_CASE("skiplist against std::set under thousands of random operations") {
       case 1:  // insert or update
         if (it == scores.end()) {
           ZSkipNode* n = list.insert(s, m);
-          dict.insert(n->member(), n);
+          dict.insert(ZMemberKey{n}, n);
           scores[m] = s;
           ref.insert({s, m});
         } else {
@@ -1107,4 +1108,73 @@ TEST_CASE("ZSetValue stays a sorted set through layout conversions") {
   }
   CHECK(z.encoding() == Encoding::Skiplist);
   if (!z.isListpack()) CHECK(z.skiplist().checkInvariants() == "");
+}
+
+TEST_CASE("The listpack layout is one small buffer and keeps every score exactly") {
+  ZSetValue z;
+  z.set(1, "a");
+  z.set(2, "b");
+  REQUIRE(z.isListpack());
+  // Two one-byte members with small integer scores: 10 bytes of entries plus the header,
+  // one allocation of the allocator's smallest class (Redis's listpack takes 17 bytes).
+  CHECK(z.listpackAllocated() <= 24);
+
+  const double scores[] = {-0.0, 0.1, 1.5, -7, 1e17, 4503599627370497.0, 9.5e18, 1e300,
+                           -1e-300, HUGE_VAL, -HUGE_VAL, 123456789012.25};
+  ZSetValue w;
+  int i = 0;
+  for (double s : scores) w.set(s, "m" + std::to_string(i++));
+  w.set(3, "123");  // integer-looking members are stored as integers
+  w.set(3, "-5");
+  REQUIRE(w.isListpack());
+  double out;
+  i = 0;
+  for (double s : scores) {
+    CHECK(w.score("m" + std::to_string(i++), &out));
+    CHECK(out == s);
+  }
+  CHECK(w.score("m0", &out));
+  CHECK_FALSE(std::signbit(out));  // -0 is stored as the integer 0, as Redis does
+  CHECK(w.score("123", &out));
+  CHECK(out == 3);
+  CHECK(w.rank("-5", false) == 6);  // after -inf -7 -1e-300 0 0.1 1.5; "-5" < "123"
+  CHECK(w.rank("123", false) == 7);
+
+  // Cursors walk both ways and agree with ranks.
+  std::vector<std::string> fwd, back;
+  for (auto c = w.atRank(0); c.valid(); c.next()) fwd.emplace_back(c.member());
+  for (auto c = w.atRank(w.size() - 1); c.valid(); c.prev()) back.emplace_back(c.member());
+  std::reverse(back.begin(), back.end());
+  CHECK(fwd == back);
+  CHECK(fwd.size() == w.size());
+  for (size_t r = 0; r < w.size(); r++) CHECK(std::string(w.atRank(r).member()) == fwd[r]);
+
+  // The same content after a round trip through the skiplist.
+  auto before = w.items();
+  w.convertToSkiplist();
+  CHECK_FALSE(w.isListpack());
+  w.convertToListpackIfFits(3);
+  REQUIRE(w.isListpack());
+  auto after = w.items();
+  REQUIRE(before.size() == after.size());
+  for (size_t k = 0; k < before.size(); k++) {
+    CHECK(before[k].member == after[k].member);
+    CHECK(before[k].score == after[k].score);
+  }
+}
+
+TEST_CASE("Listpack zsets: replies with integer members and scores") {
+  TestServer ts;
+  ts.run({"ZADD", "z", "2", "10", "1", "-3", "1.5", "x", "-0", "0"});
+  CHECK(ts.run({"OBJECT", "ENCODING", "z"}) == "$8\r\nlistpack\r\n");
+  CHECK(ts.run({"ZRANGE", "z", "0", "-1", "WITHSCORES"}) ==
+        "*8\r\n$1\r\n0\r\n$1\r\n0\r\n$2\r\n-3\r\n$1\r\n1\r\n$1\r\nx\r\n$3\r\n1.5\r\n$2\r\n10\r\n$1\r\n2\r\n");
+  CHECK(ts.run({"ZREVRANGEBYSCORE", "z", "+inf", "1", "LIMIT", "1", "2"}) ==
+        "*2\r\n$1\r\nx\r\n$2\r\n-3\r\n");
+  CHECK(ts.run({"ZSCAN", "z", "0", "MATCH", "*0"}) ==
+        "*2\r\n$1\r\n0\r\n*4\r\n$1\r\n0\r\n$1\r\n0\r\n$2\r\n10\r\n$1\r\n2\r\n");
+  CHECK(ts.run({"ZRANDMEMBER", "z", "4", "WITHSCORES"}).substr(0, 4) == "*8\r\n");
+  CHECK(ts.run({"ZPOPMAX", "z"}) == "*2\r\n$2\r\n10\r\n$1\r\n2\r\n");
+  CHECK(ts.run({"ZREMRANGEBYSCORE", "z", "0", "1"}) == ":2\r\n");
+  CHECK(ts.run({"ZRANGE", "z", "0", "-1"}) == "*1\r\n$1\r\nx\r\n");
 }

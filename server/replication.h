@@ -1,0 +1,37 @@
+// server/replication.h — the master side of Redis replication: SYNC / PSYNC / REPLCONF,
+// the replication backlog, and the stream of effects sent to replicas.
+//
+// Every effect that call() propagates (server.propagate_sinks) is turned into RESP here,
+// preceded by SELECT when the database changes, appended to the backlog (which advances
+// master_repl_offset) and written to each online replica. A replica asking for a full
+// resynchronisation gets an RDB snapshot of the dataset built in memory (rdb.h); one that
+// asks to continue from an offset still in the backlog gets the missing bytes.
+// The replica side (REPLICAOF) is the replication issue's.
+#pragma once
+
+#include <string>
+
+#include "server/server.h"
+
+namespace osprey {
+
+// Starts the replication cron (once at start-up; safe to call again). The propagation sink
+// is registered when the first replica creates the backlog.
+void replicationInit();
+
+// INFO's "# Replication" section (master view).
+void replicationInfo(std::string& s);
+// ROLE's reply for a master.
+void replicationRole(Client& c);
+
+// The master's replication ids (INFO master_replid / master_replid2, DEBUG CHANGE-REPL-ID).
+std::string& replicationId();
+std::string& replicationId2();
+void changeReplicationId();  // a new random id, and the old one forgotten as id2
+
+long long replicationOffset();
+size_t replicationConnectedReplicas();
+
+CommandRows replicationCommands();
+
+}  // namespace osprey
