@@ -18,6 +18,7 @@
 #include "server/blocking.h"
 #include "server/db.h"
 #include "server/networking.h"
+#include "server/replication.h"
 #include "server/server.h"
 
 namespace osprey {
@@ -129,9 +130,10 @@ std::string clientInfoString(const Client& c) {
   constexpr size_t kReplyChunk = 16 * 1024;
   std::string flags;
   if (c.monitor) flags += 'O';
+  else if (replicationIsReplica(c)) flags += 'S';
   if (c.pubsub()) flags += 'P';
   if (c.in_multi) flags += 'x';
-  if (c.postponed) flags += 'b';
+  if (c.blocked || c.postponed) flags += 'b';
   const ConnectionExtras* ex = findExtras(c);
   if (ex && ex->tracking.on) flags += 't';
   if (ex && ex->tracking.on && ex->tracking.redirect && !lookupClientById(ex->tracking.redirect))
@@ -139,6 +141,7 @@ std::string clientInfoString(const Client& c) {
   if (ex && ex->tracking.bcast) flags += 'B';
   if (c.dirty_cas) flags += 'd';
   if (c.close_after_reply) flags += 'c';
+  if (c.unblocked_pending) flags += 'u';
   if (c.close_asap) flags += 'A';
   if (c.is_unix) flags += 'U';
   if (ex && ex->no_evict) flags += 'e';

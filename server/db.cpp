@@ -118,6 +118,7 @@ Object* dbAdd(Db& db, std::string_view key, Object&& val) {
   val.lru = initialAccessData();
   auto [e, inserted] = db.keys.insert(std::string(key), std::move(val));
   (void)inserted;
+  notifyKeyspaceEvent(NOTIFY_NEW, "new", key, db.id);  // 'n' events, as Redis's dbAdd
   return &e->value;
 }
 

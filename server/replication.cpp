@@ -45,6 +45,7 @@ struct PendingConf {
   std::string ip;
   int listening_port = 0;
   bool psync2 = false;
+  bool functions_only = false;  // REPLCONF rdb-filter-only functions (redis-cli --functions-rdb)
 };
 
 struct ReplState {
@@ -220,7 +221,16 @@ void fullResync(Client& c, bool psync) {
   info.repl_offset = st.master_offset;
   info.repl_stream_db = st.seldb == -1 ? 0 : st.seldb;
   std::string rdb;
-  rdbSaveToBuffer(rdb, &info);
+  if (conf.functions_only) {
+    // The snapshot without the keyspace: save while the databases are swapped for empty ones.
+    std::vector<Db> empty(server.dbs.size());
+    for (size_t i = 0; i < empty.size(); i++) empty[i].id = static_cast<int>(i);
+    std::swap(server.dbs, empty);
+    rdbSaveToBuffer(rdb, &info);
+    std::swap(server.dbs, empty);
+  } else {
+    rdbSaveToBuffer(rdb, &info);
+  }
   serverLog(LogLevel::Notice, "Starting BGSAVE for SYNC with target: replicas sockets");
 
   if (psync) c.out.append("+FULLRESYNC " + st.id + " " + std::to_string(st.master_offset) + "\r\n");
@@ -322,6 +332,23 @@ void replconfCommand(Client& c) {
       return;
     } else if (equalsIgnoreCase(opt, "getack")) {
       return;  // a master's request to its replica: we have no master
+    } else if (equalsIgnoreCase(opt, "rdb-filter-only")) {
+      // A space-separated list of include filters; "" means everything.
+      bool functions_only = false;
+      std::vector<std::string> filters;
+      if (!splitArgs(val, &filters)) {
+        c.r().error("ERR Missing rdb-filter-only values");
+        return;
+      }
+      for (const std::string& f : filters) {
+        if (equalsIgnoreCase(f, "functions")) {
+          functions_only = true;
+        } else {
+          c.r().error("ERR Unsupported rdb-filter-only option: " + f);
+          return;
+        }
+      }
+      conf.functions_only = functions_only;
     } else if (equalsIgnoreCase(opt, "rdb-only")) {
       long long v;
       if (!getLongLongOrReply(c, val, &v)) return;
@@ -357,6 +384,8 @@ std::string& replicationId2() { return R().id2; }
 void changeReplicationId() { R().id = randomHex(40); }
 
 long long replicationOffset() { return R().master_offset; }
+
+bool replicationIsReplica(const Client& c) { return findReplica(c.id) != nullptr; }
 
 size_t replicationConnectedReplicas() {
   pruneReplicas();

@@ -30,6 +30,7 @@ std::string& replicationId2();
 void changeReplicationId();  // a new random id, and the old one forgotten as id2
 
 long long replicationOffset();
+bool replicationIsReplica(const Client& c);  // CLIENT LIST's 'S' flag
 size_t replicationConnectedReplicas();
 
 CommandRows replicationCommands();
