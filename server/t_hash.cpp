@@ -143,40 +143,6 @@ bool hashSet(Object& o, std::string_view field, std::string_view value) {
   return added;
 }
 
-// ==== SCAN-family helpers ====================================================
-
-bool parseCollectionCursorOrReply(Client& c, const std::string& arg, uint64_t* cursor) {
-  const char* p = arg.c_str();
-  char* end = nullptr;
-  errno = 0;
-  unsigned long long v = strtoull(p, &end, 10);
-  if (isspace(static_cast<unsigned char>(p[0])) || *end != '\0' || errno == ERANGE) {
-    c.r().error("ERR invalid cursor");
-    return false;
-  }
-  *cursor = v;
-  return true;
-}
-
-bool parseCollectionScanOptionsOrReply(Client& c, size_t first, CollectionScanOptions* opts) {
-  for (size_t i = first; i < c.argc(); i += 2) {
-    bool has_value = i + 1 < c.argc();
-    if (has_value && equalsIgnoreCase(c.arg(i), "count")) {
-      if (!getLongLongOrReply(c, c.arg(i + 1), &opts->count)) return false;
-      if (opts->count < 1) {
-        replySyntaxError(c);
-        return false;
-      }
-    } else if (has_value && equalsIgnoreCase(c.arg(i), "match")) {
-      opts->pattern = c.arg(i + 1) == "*" ? nullptr : &c.arg(i + 1);
-    } else {
-      replySyntaxError(c);
-      return false;
-    }
-  }
-  return true;
-}
-
 // ==== Commands ===============================================================
 
 namespace {

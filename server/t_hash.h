@@ -26,18 +26,6 @@ bool hashSet(Object& o, std::string_view field, std::string_view value);
 
 // ---- Shared by the collection families (HSCAN, SSCAN, ZSCAN) ------------------
 
-// Parses a SCAN-family cursor as Redis (strtoul: optional sign, no leading space, no
-// overflow); replies "ERR invalid cursor" and returns false otherwise.
-bool parseCollectionCursorOrReply(Client& c, const std::string& arg, uint64_t* cursor);
-
-// The options after HSCAN/SSCAN/ZSCAN key cursor: MATCH pattern and COUNT n (TYPE is
-// SCAN's alone). Replies the error and returns false when they are invalid.
-struct CollectionScanOptions {
-  long long count = 10;
-  const std::string* pattern = nullptr;  // nullptr: no filtering ("*" also filters nothing)
-};
-bool parseCollectionScanOptionsOrReply(Client& c, size_t first, CollectionScanOptions* opts);
-
 // Walks a Dict from cursor as Redis's SCAN family does: bucket by bucket until `want`
 // items were gathered (`per_entry` items count per entry: 2 for hashes) or 10 x COUNT
 // buckets were visited. Calls fn(entry) for each entry seen; returns the next cursor.

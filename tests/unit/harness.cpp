@@ -42,4 +42,23 @@ std::string TestServer::runAs(size_t i, std::vector<std::string> argv) {
 
 std::string TestServer::run(std::vector<std::string> argv) { return runAs(0, std::move(argv)); }
 
+
+std::vector<std::string> bulks(const std::string& reply) {
+  std::vector<std::string> out;
+  size_t p = 0;
+  while (p < reply.size()) {
+    size_t eol = reply.find("\r\n", p);
+    if (reply[p] == '$') {
+      long len = std::stol(reply.substr(p + 1, eol - p - 1));
+      if (len >= 0) {
+        out.push_back(reply.substr(eol + 2, static_cast<size_t>(len)));
+        p = eol + 2 + static_cast<size_t>(len) + 2;
+        continue;
+      }
+    }
+    p = eol + 2;
+  }
+  return out;
+}
+
 }  // namespace osprey::test

@@ -28,4 +28,7 @@ class TestServer {
   std::vector<Client*> clients_;
 };
 
+// Every bulk string of a reply, in order, whatever aggregates hold them.
+std::vector<std::string> bulks(const std::string& reply);
+
 }  // namespace osprey::test

@@ -33,24 +33,7 @@ std::string arr(const std::vector<std::string>& items) {
   return out;
 }
 
-// Every bulk string of a reply, in order, whatever aggregates hold them.
-std::vector<std::string> bulks(const std::string& reply) {
-  std::vector<std::string> out;
-  size_t p = 0;
-  while (p < reply.size()) {
-    size_t eol = reply.find("\r\n", p);
-    if (reply[p] == '$') {
-      long len = std::stol(reply.substr(p + 1, eol - p - 1));
-      if (len >= 0) {
-        out.push_back(reply.substr(eol + 2, static_cast<size_t>(len)));
-        p = eol + 2 + static_cast<size_t>(len) + 2;
-        continue;
-      }
-    }
-    p = eol + 2;
-  }
-  return out;
-}
+using osprey::test::bulks;
 
 std::string encoding(TestServer& ts, const std::string& key) {
   auto b = bulks(ts.run({"OBJECT", "ENCODING", key}));

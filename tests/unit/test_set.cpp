@@ -42,23 +42,7 @@ std::string resp3set(const std::vector<std::string>& items) {
   return out;
 }
 
-std::vector<std::string> bulks(const std::string& reply) {
-  std::vector<std::string> out;
-  size_t p = 0;
-  while (p < reply.size()) {
-    size_t eol = reply.find("\r\n", p);
-    if (reply[p] == '$') {
-      long len = std::stol(reply.substr(p + 1, eol - p - 1));
-      if (len >= 0) {
-        out.push_back(reply.substr(eol + 2, static_cast<size_t>(len)));
-        p = eol + 2 + static_cast<size_t>(len) + 2;
-        continue;
-      }
-    }
-    p = eol + 2;
-  }
-  return out;
-}
+using osprey::test::bulks;
 
 std::set<std::string> members(TestServer& ts, const std::string& key) {
   auto b = bulks(ts.run({"SMEMBERS", key}));
