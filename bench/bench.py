@@ -6,8 +6,8 @@ usage: bench.py [--rounds N] [--requests N] [--only set,get,...] [--osprey PATH]
 
 Both servers start with the same settings (loopback, `--save "" --appendonly no
 --enable-debug-command yes`, a fresh temp dir for every run, distinct ports taken from
-OSPREY_BENCH_PORTS, default 7640-7659). Runs alternate Redis, Osprey, Redis, Osprey ...
-for every measurement, --rounds times each, and the report shows medians and the ratio
+OSPREY_BENCH_PORTS, default 7640-7659). Runs alternate Redis, Osprey, Osprey, Redis ...
+(the order flips every round) for every measurement, --rounds times each, and the report shows medians and the ratio
 Osprey/Redis:
 
   throughput   redis-benchmark -c 50 -r 100000 --csv -t <17 tests>, once without
@@ -378,7 +378,9 @@ class Bench:
         return self.a.only is None or any(w in self.a.only for w in words)
 
     def order(self, rnd):
-        return ["redis", "osprey"]
+        # A B B A ...: whichever server runs second in a pair inherits the first one's
+        # TIME_WAIT sockets and warmed caches, so the order flips every round.
+        return ["redis", "osprey"] if rnd % 2 == 0 else ["osprey", "redis"]
 
     def new_server(self, side):
         return Server(side, self.binaries[side], self.ports[side])

@@ -34,8 +34,7 @@ void setIdleOrFreq(Object& o, long long lru_idle, long long lfu_freq) {
       o.lru = static_cast<uint32_t>((minutes << 8) | static_cast<unsigned long>(lfu_freq));
     }
   } else if (lru_idle >= 0) {
-    uint32_t now = lruClock();
-    o.lru = lru_idle >= now ? 0 : now - static_cast<uint32_t>(lru_idle);
+    o.lru = lruFromIdle(lru_idle);
   }
 }
 

@@ -388,8 +388,8 @@ void keysCommand(Client& c) {
   size_t n = 0;
   // Logically expired keys are skipped, not deleted (KEYS must not modify the keyspace).
   db.keys.forEach([&](auto& e) {
-    if ((all || stringmatch(pattern, e.key)) && !keyIsExpired(db, e.key)) {
-      r.bulk(e.key);
+    if ((all || stringmatch(pattern, e.key())) && !keyIsExpired(db, e.key())) {
+      r.bulk(e.key());
       n++;
     }
   });
@@ -410,7 +410,7 @@ void scanCommand(Client& c) {
   std::vector<std::string> keys;
   long long max_buckets = count * 10;
   do {
-    cursor = db.keys.scan(cursor, [&](auto& e) { keys.push_back(e.key); });
+    cursor = db.keys.scan(cursor, [&](auto& e) { keys.push_back(std::string(e.key())); });
   } while (cursor && max_buckets-- && static_cast<long long>(keys.size()) < count);
 
   // Filter afterwards, as Redis: pattern, then type, then (lazily deleting) expiry.
@@ -438,7 +438,7 @@ void scanCommand(Client& c) {
 void randomkeyCommand(Client& c) {
   Db& db = *c.db;
   while (auto* e = db.keys.random()) {
-    std::string key = e->key;
+    std::string key = std::string(e->key());
     // A logically expired key is deleted and another one drawn.
     if (expireIfNeeded(db, key)) continue;
     c.r().bulk(key);
@@ -549,8 +549,7 @@ void objectIdletimeCommand(Client& c) {
         "switching between policies at runtime LRU and LFU data will take some time to adjust.");
     return;
   }
-  uint32_t now = lruClock();
-  c.r().integer(now >= o->lru ? now - o->lru : 0);
+  c.r().integer(static_cast<long long>(lruIdleSeconds(*o)));
 }
 
 void objectFreqCommand(Client& c) {

@@ -146,7 +146,6 @@ std::string bytesToHuman(unsigned long long n) {
   return fmt::format("{}B", n);
 }
 
-using KeyEntry = Dict<std::string, Object>::Entry;
 using ExpireEntry = Dict<std::string_view, long long>::Entry;
 
 struct DbOverhead {
@@ -495,8 +494,6 @@ bool isSharedInteger(const Object& o) {
   return string2ll(o.str(), &v) && v >= 0 && v < 10000;
 }
 
-constexpr uint32_t kLruClockMax = (1 << 24) - 1;
-uint32_t lruNow() { return static_cast<uint32_t>(server.mstime_cached / 1000) & kLruClockMax; }
 
 // MEMORY USAGE's estimate of a value (Redis's objectComputeSize).
 size_t objectMemory(const Object& o, long long samples) {
@@ -607,8 +604,8 @@ Digest datasetDigest() {
     mixDigest(final, uint32View(id));
     db.keys.forEach([&](KeyEntry& e) {
       Digest kd{};
-      mixDigest(kd, e.key);
-      objectDigest(db, e.key, e.value, kd);
+      mixDigest(kd, e.key());
+      objectDigest(db, e.key(), e.value, kd);
       xorDigest(final, digestView(kd));
     });
   }
@@ -708,7 +705,7 @@ void infoServer(std::string& s) {
   appendf(s, "uptime_in_days:{}\r\n", uptime / (3600 * 24));
   appendf(s, "hz:{}\r\n", cfg().hz);
   appendf(s, "configured_hz:{}\r\n", cfg().hz);
-  appendf(s, "lru_clock:{}\r\n", lruNow());
+  appendf(s, "lru_clock:{}\r\n", lruClock());
   appendf(s, "executable:{}\r\n", executablePath());
   appendf(s, "config_file:{}\r\n", server.config_file);
   s += "io_threads_active:0\r\n";
@@ -1148,7 +1145,7 @@ void debugObject(Client& c) {
   // Shared integers are created when the server starts, so their access time is that.
   uint32_t lru = shared ? static_cast<uint32_t>(server.start_time_ms / 1000) & kLruClockMax
                         : o->lru & kLruClockMax;
-  uint32_t now = lruNow();
+  uint32_t now = lruClock();
   long long idle = now >= lru ? now - lru : (kLruClockMax - lru) + now;
   std::string extra;
   if (o->type == ObjType::List && o->encoding == Encoding::Quicklist) {

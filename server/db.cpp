@@ -13,7 +13,18 @@
 
 namespace osprey {
 
-uint32_t lruClock() { return static_cast<uint32_t>(server.mstime_cached / 1000); }
+uint32_t lruClock() { return static_cast<uint32_t>(server.mstime_cached / 1000) & kLruClockMax; }
+
+uint64_t lruIdleSeconds(const Object& o) {
+  uint32_t now = lruClock();
+  return now >= o.lru ? now - o.lru : now + (kLruClockMax - o.lru);
+}
+
+uint32_t lruFromIdle(long long idle_seconds) {
+  long long abs = static_cast<long long>(lruClock()) - idle_seconds;
+  if (abs < 0) abs += kLruClockMax;  // the 24-bit clock wrapped in between
+  return abs < 0 ? 0 : static_cast<uint32_t>(abs);
+}
 
 // ---- LRU / LFU access data -------------------------------------------------
 
@@ -157,7 +168,7 @@ long long getExpire(Db& db, std::string_view key) {
 void setExpire(Db& db, std::string_view key, long long when_ms) {
   auto* ke = db.keys.find(key);
   if (!ke) return;
-  std::string_view stable(ke->key);  // lives as long as the key entry
+  std::string_view stable(ke->key());  // lives as long as the key entry
   auto [e, inserted] = db.expires.insert(stable, when_ms);
   if (!inserted) e->value = when_ms;
 }

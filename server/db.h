@@ -63,8 +63,12 @@ long long totalKeys();
 // Pub/Sub delivery (networking of subscribers lives in cmd_pubsub.cpp). Returns receivers.
 long long pubsubPublishMessage(std::string_view channel, std::string_view message);
 
-// The LRU clock used for OBJECT IDLETIME (seconds resolution, as Redis's default).
+// The LRU clock used for OBJECT IDLETIME: seconds, wrapping at 24 bits (Object::lru's
+// width, Redis's LRU_BITS), as Redis's default resolution.
+constexpr uint32_t kLruClockMax = (1u << 24) - 1;
 uint32_t lruClock();
+uint64_t lruIdleSeconds(const Object& o);     // seconds since o's last access (LRU data)
+uint32_t lruFromIdle(long long idle_seconds);  // LRU data for a value idle that long
 
 // Access data in Object::lru. Under an LRU (or no) maxmemory-policy it is the LRU clock of
 // the last access. Under an LFU policy it is Redis's LFU layout: the minutes clock (16

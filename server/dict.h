@@ -24,14 +24,28 @@ namespace osprey {
 uint64_t dictHash(std::string_view s);  // seeded per process
 uint64_t dictRandom();                  // fast PRNG for sampling
 
+// The default entry: a key object, a value and the chain link, one allocation each.
+// A Dict's third parameter may name another node type with the same interface (keyView,
+// value, next, create, destroy); the keyspace's KeyNode (server/keyspace.h) keeps the key's
+// bytes inside the node instead of in a key object.
 template <class K, class V>
+struct DictNode {
+  K key;
+  V value;
+  DictNode* next = nullptr;
+
+  std::string_view keyView() const { return std::string_view(key); }
+  template <class KK, class VV>
+  static DictNode* create(KK&& k, VV&& v) {
+    return new DictNode{K(std::forward<KK>(k)), V(std::forward<VV>(v)), nullptr};
+  }
+  static void destroy(DictNode* n) { delete n; }
+};
+
+template <class K, class V, class Node = DictNode<K, V>>
 class Dict {
  public:
-  struct Entry {
-    K key;
-    V value;
-    Entry* next = nullptr;
-  };
+  using Entry = Node;
 
   Dict() = default;
   Dict(const Dict&) = delete;
@@ -67,7 +81,7 @@ class Dict {
     for (int t = 0; t <= 1; t++) {
       if (t_[t].empty()) continue;
       for (Entry* e = t_[t][h & (t_[t].size() - 1)]; e; e = e->next)
-        if (std::string_view(e->key) == key) return e;
+        if (e->keyView() == key) return e;
       if (!rehashing()) break;
     }
     return nullptr;
@@ -81,7 +95,7 @@ class Dict {
     int t = rehashing() ? 1 : 0;
     auto& table = t_[t];
     uint64_t h = dictHash(std::string_view(key));
-    Entry* e = new Entry{K(std::forward<KK>(key)), V(std::forward<VV>(value)), nullptr};
+    Entry* e = Entry::create(std::forward<KK>(key), std::forward<VV>(value));
     Entry*& head = table[h & (table.size() - 1)];
     e->next = head;
     head = e;
@@ -102,11 +116,11 @@ class Dict {
       Entry** link = &t_[t][h & (t_[t].size() - 1)];
       while (*link) {
         Entry* e = *link;
-        if (std::string_view(e->key) == key) {
+        if (e->keyView() == key) {
           *link = e->next;
           used_[t]--;
           on_erase(*e);
-          delete e;
+          Entry::destroy(e);
           shrinkIfNeeded();
           return true;
         }
@@ -122,7 +136,7 @@ class Dict {
       for (Entry* head : table) {
         while (head) {
           Entry* n = head->next;
-          delete head;
+          Entry::destroy(head);
           head = n;
         }
       }
@@ -256,7 +270,7 @@ class Dict {
       size_t mask = t_[1].size() - 1;
       while (e) {
         Entry* n = e->next;
-        Entry*& head = t_[1][dictHash(std::string_view(e->key)) & mask];
+        Entry*& head = t_[1][dictHash(e->keyView()) & mask];
         e->next = head;
         head = e;
         used_[0]--;

@@ -18,10 +18,56 @@
 
 namespace osprey {
 
-Object::Object() = default;
-Object::~Object() = default;
-Object::Object(Object&&) noexcept = default;
-Object& Object::operator=(Object&&) noexcept = default;
+static_assert(sizeof(ZSetValue) <= 32 && alignof(ZSetValue) <= 8, "a ZSetValue must fit Object's payload");
+static_assert(sizeof(Object) == 40, "Object is a 32-byte payload, 4 bytes of header, 4 spare");
+
+Object::Object() { new (&u_.str) std::string(); }
+Object::~Object() { destroyPayload(); }
+
+void Object::destroyPayload() {
+  switch (type) {
+    case ObjType::List: u_.list.~ListValue(); break;
+    case ObjType::Hash: u_.hash.~HashValue(); break;
+    case ObjType::Set: u_.set.~SetValue(); break;
+    case ObjType::ZSet: zset().~ZSetValue(); break;
+    default: u_.str.~basic_string(); break;
+  }
+}
+
+void Object::reset(ObjType t) {
+  destroyPayload();
+  type = t;
+  switch (t) {
+    case ObjType::List: new (&u_.list) ListValue(); break;
+    case ObjType::Hash: new (&u_.hash) HashValue(); break;
+    case ObjType::Set: new (&u_.set) SetValue(); break;
+    case ObjType::ZSet: new (u_.zset) ZSetValue(); break;
+    default: new (&u_.str) std::string(); break;
+  }
+}
+
+void Object::movePayloadFrom(Object& o) {
+  type = o.type;
+  switch (o.type) {
+    case ObjType::List: new (&u_.list) ListValue(std::move(o.u_.list)); break;
+    case ObjType::Hash: new (&u_.hash) HashValue(std::move(o.u_.hash)); break;
+    case ObjType::Set: new (&u_.set) SetValue(std::move(o.u_.set)); break;
+    case ObjType::ZSet: new (u_.zset) ZSetValue(std::move(o.zset())); break;
+    default: new (&u_.str) std::string(std::move(o.u_.str)); break;
+  }
+}
+
+Object::Object(Object&& o) noexcept : encoding(o.encoding), lru(o.lru) { movePayloadFrom(o); }
+
+Object& Object::operator=(Object&& o) noexcept {
+  if (this != &o) {
+    destroyPayload();
+    movePayloadFrom(o);
+    encoding = o.encoding;
+    lru = o.lru;
+  }
+  return *this;
+}
 
 const char* encodingName(Encoding e) {
   switch (e) {
@@ -58,35 +104,51 @@ Encoding stringEncodingFor(const std::string& s) {
 
 Object Object::makeString(std::string s) {
   Object o;
-  o.type = ObjType::String;
   o.encoding = stringEncodingFor(s);
-  o.payload = std::move(s);
+  o.u_.str = std::move(s);
   return o;
 }
 
 Object Object::makeList() {
   Object o;
-  o.type = ObjType::List;
+  o.reset(ObjType::List);
   o.encoding = Encoding::Quicklist;  // Redis 7.0 lists are always quicklists
-  o.payload = ListValue();
+  return o;
+}
+
+Object Object::makeHash() {
+  Object o;
+  o.reset(ObjType::Hash);
+  o.encoding = Encoding::Listpack;
+  return o;
+}
+
+Object Object::makeSet(bool intset) {
+  Object o;
+  o.reset(ObjType::Set);
+  o.encoding = intset ? Encoding::Intset : Encoding::Hashtable;
+  if (!intset) o.u_.set = SetValue(false);
+  return o;
+}
+
+Object Object::makeZSet() {
+  Object o;
+  o.reset(ObjType::ZSet);
+  o.encoding = Encoding::Listpack;
   return o;
 }
 
 Object Object::clone() const {
   Object o;
-  o.type = type;
+  o.reset(type);
   o.encoding = encoding;
   o.lru = lru;
-  if (auto* s = std::get_if<std::string>(&payload)) {
-    o.payload = *s;
-  } else if (auto* l = std::get_if<ListValue>(&payload)) {
-    o.payload = l->clone();
-  } else if (auto* h = std::get_if<HashValue>(&payload)) {
-    o.payload = h->clone();
-  } else if (auto* st = std::get_if<SetValue>(&payload)) {
-    o.payload = st->clone();
-  } else if (auto* z = std::get_if<std::unique_ptr<ZSetValue>>(&payload)) {
-    o.payload = (*z)->clone();
+  switch (type) {
+    case ObjType::List: o.u_.list = u_.list.clone(); break;
+    case ObjType::Hash: o.u_.hash = u_.hash.clone(); break;
+    case ObjType::Set: o.u_.set = u_.set.clone(); break;
+    case ObjType::ZSet: o.zset() = std::move(*zset().clone()); break;
+    default: o.u_.str = u_.str; break;
   }
   return o;
 }
@@ -701,9 +763,6 @@ void IntSet::clear() {
 }  // namespace osprey
 
 namespace osprey {
-// Object keeps collections in place only while they are no bigger than a std::string.
-static_assert(sizeof(ListValue) <= sizeof(std::string));
-static_assert(sizeof(HashValue) <= sizeof(std::string));
-static_assert(sizeof(SetValue) <= sizeof(std::string));
-static_assert(sizeof(Object) == 48);
+// Object's 32-byte payload holds every collection in place.
+static_assert(sizeof(ListValue) <= 32 && sizeof(HashValue) <= 32 && sizeof(SetValue) <= 32);
 }  // namespace osprey

@@ -10,7 +10,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 #include "server/dict.h"
@@ -338,17 +337,36 @@ class SetValue {
   std::unique_ptr<Table> table_;  // hashtable layout
 };
 
-// Sorted sets are defined in t_zset.h; Object's special members are defined out of line
-// (object.cpp) so that header stays private to the code that uses it.
-struct ZSetValue;
+// Sorted sets are defined in t_zset.h; Object keeps one in place as raw storage and its
+// special members are defined out of line (object.cpp), so that header stays private to the
+// code that uses it.
+class ZSetValue;
 
+// A value. Its type selects the payload (string, ListValue, HashValue, SetValue or
+// ZSetValue), which sits in the Object itself: a small collection costs only its packed
+// buffer. The layout is Redis's robj squeezed the same way: a 32-byte payload, then type
+// and encoding in one byte and 24 bits of LRU/LFU data (LRU_BITS), so that an Object is 40
+// bytes and its last 4 bytes are free for the container that holds it. The keyspace
+// (server/keyspace.h) stores each key's bytes from there on, in the same allocation.
 struct Object {
-  ObjType type = ObjType::String;
-  Encoding encoding = Encoding::Embstr;
-  uint32_t lru = 0;  // LRU clock (seconds) of the last access
-  // Lists, hashes and sets sit in the Object itself (each is at most a std::string's
-  // size), so a small collection costs only its packed buffer.
-  std::variant<std::string, ListValue, HashValue, SetValue, std::unique_ptr<ZSetValue>> payload;
+ private:
+  union Payload {
+    std::string str;
+    ListValue list;
+    HashValue hash;
+    SetValue set;
+    alignas(8) unsigned char zset[32];  // a ZSetValue (object.cpp checks it fits)
+    Payload() {}
+    ~Payload() {}
+  } u_;
+ public:
+  // Read-only outside Object: the payload follows the type (set by the make* functions).
+  ObjType type : 4 = ObjType::String;
+  Encoding encoding : 4 = Encoding::Embstr;
+  uint32_t lru : 24 = 0;  // LRU clock (seconds, 24 bits) or LFU data of the last access
+  // Not part of the value: moves and copies leave them alone. The keyspace keeps its key
+  // length and the first key bytes here (KeyNode).
+  uint8_t container_tail[4];
 
   Object();
   ~Object();
@@ -361,20 +379,29 @@ struct Object {
   static Object makeSet(bool intset);  // empty (t_set.cpp)
   static Object makeZSet();  // empty, listpack-encoded (t_zset.cpp)
 
-  std::string& str() { return std::get<std::string>(payload); }
-  const std::string& str() const { return std::get<std::string>(payload); }
-  ListValue& list() { return std::get<ListValue>(payload); }
-  const ListValue& list() const { return std::get<ListValue>(payload); }
-  HashValue& hash() { return std::get<HashValue>(payload); }
-  const HashValue& hash() const { return std::get<HashValue>(payload); }
-  SetValue& set() { return std::get<SetValue>(payload); }
-  const SetValue& set() const { return std::get<SetValue>(payload); }
-  ZSetValue& zset() { return *std::get<std::unique_ptr<ZSetValue>>(payload); }
-  const ZSetValue& zset() const { return *std::get<std::unique_ptr<ZSetValue>>(payload); }
+  std::string& str() { return u_.str; }
+  const std::string& str() const { return u_.str; }
+  ListValue& list() { return u_.list; }
+  const ListValue& list() const { return u_.list; }
+  HashValue& hash() { return u_.hash; }
+  const HashValue& hash() const { return u_.hash; }
+  SetValue& set() { return u_.set; }
+  const SetValue& set() const { return u_.set; }
+  ZSetValue& zset() { return *reinterpret_cast<ZSetValue*>(u_.zset); }
+  const ZSetValue& zset() const { return *reinterpret_cast<const ZSetValue*>(u_.zset); }
 
   // Deep copy (COPY, scripts).
   Object clone() const;
+
+ private:
+  // Destroys the payload of the current type and constructs an empty one of type t.
+  void reset(ObjType t);
+  void destroyPayload();
+  void movePayloadFrom(Object& o);  // *this has no live payload
+
 };
+// The header sits right after the 32-byte payload; the Object is 40 bytes (checked in
+// object.cpp, where the layout of container_tail is also asserted).
 
 // Redis's rule for string encodings: an integer in long range that fits 20 chars is "int",
 // up to 44 bytes "embstr", otherwise "raw". Commands that modify in place make it "raw".

@@ -1156,7 +1156,6 @@ void saveDataset(RdbWriter& w, const RdbReplInfo* repl) {
   }
 
   bool save_lru = lruPolicy(), save_lfu = lfuPolicy();
-  uint32_t lru_now = lruClock();
   long long delay_us = cfg().rdb_key_save_delay;
   ValueWriter values(w);
   for (Db& db : server.dbs) {
@@ -1167,10 +1166,10 @@ void saveDataset(RdbWriter& w, const RdbReplInfo* repl) {
     w.len(db.keys.size());
     w.len(db.expires.size());
     bool has_expires = !db.expires.empty();
-    db.keys.forEach([&](Dict<std::string, Object>::Entry& e) {
+    db.keys.forEach([&](KeyEntry& e) {
       const Object& o = e.value;
       if (has_expires) {
-        auto* ex = db.expires.find(e.key);
+        auto* ex = db.expires.find(e.key());
         if (ex) {
           w.byte(kOpExpireTimeMs);
           w.u64le(static_cast<uint64_t>(ex->value));
@@ -1178,13 +1177,13 @@ void saveDataset(RdbWriter& w, const RdbReplInfo* repl) {
       }
       if (save_lru) {
         w.byte(kOpIdle);
-        w.len(lru_now >= o.lru ? lru_now - o.lru : 0);
+        w.len(lruIdleSeconds(o));
       } else if (save_lfu) {
         w.byte(kOpFreq);
         w.byte(static_cast<uint8_t>(o.lru & 255));
       }
       w.byte(ValueWriter::typeOf(o));
-      w.string(e.key);
+      w.string(e.key());
       values.value(o);
       w.flushIfLarge();
       if (delay_us > 0) usleep(static_cast<useconds_t>(delay_us));
@@ -1200,8 +1199,7 @@ void applyIdleOrFreq(Object& o, long long lru_idle, long long lfu_freq) {
       o.lru = static_cast<uint32_t>((minutes << 8) | static_cast<unsigned long>(lfu_freq));
     }
   } else if (lru_idle >= 0) {
-    uint32_t now = lruClock();
-    o.lru = lru_idle >= now ? 0 : now - static_cast<uint32_t>(lru_idle);
+    o.lru = lruFromIdle(lru_idle);
   }
 }
 

@@ -2,6 +2,7 @@
 // loop), serverCron at `hz`, beforeSleep, signals and shutdown.
 #include "server/server.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -146,10 +147,35 @@ bool prepareForShutdown(int flags) {
 
 // ---- Start-up --------------------------------------------------------------
 
+// Redis writes a pid file when one is configured, and when daemonized without one it
+// writes the default /var/run/redis.pid.
 static void createPidFile() {
-  if (cfg().pidfile.empty()) return;
-  std::ofstream f(cfg().pidfile);
-  if (f) f << getpid() << "\n";
+  std::string path = cfg().pidfile;
+  if (path.empty()) {
+    if (!cfg().daemonize) return;
+    path = "/var/run/redis.pid";
+  }
+  std::ofstream f(path);
+  if (f)
+    f << getpid() << "\n";
+  else
+    serverLog(LogLevel::Warning, "Failed to write PID file: {}", strerror(errno));
+}
+
+// `daemonize yes`: the parent returns to the shell at once; the child leaves the session
+// and its stdio goes to /dev/null (log lines go to `logfile`, or nowhere), as Redis does.
+static void daemonize() {
+  pid_t pid = fork();
+  if (pid < 0) return;  // keep running in the foreground
+  if (pid > 0) _exit(0);
+  setsid();
+  int fd = open("/dev/null", O_RDWR, 0);
+  if (fd != -1) {
+    dup2(fd, STDIN_FILENO);
+    dup2(fd, STDOUT_FILENO);
+    dup2(fd, STDERR_FILENO);
+    if (fd > STDERR_FILENO) close(fd);
+  }
 }
 
 static void registerConfigHooks() {
@@ -228,6 +254,12 @@ int serverMain(const std::string& config_path, const std::vector<std::string>& o
               executable);
   else
     serverLog(LogLevel::Warning, "Configuration loaded");
+  bool supervised = cfg().supervised == SUPERVISED_SYSTEMD || cfg().supervised == SUPERVISED_UPSTART ||
+                    (cfg().supervised == SUPERVISED_AUTODETECT && (getenv("NOTIFY_SOCKET") || getenv("UPSTART_JOB")));
+  if (cfg().daemonize && !supervised) {
+    daemonize();
+    server.pid = getpid();
+  }
   logSetRole('M');
 
   signal(SIGPIPE, SIG_IGN);

@@ -22,6 +22,7 @@
 #include "common/reply.h"
 #include "common/resp_parser.h"
 #include "server/dict.h"
+#include "server/keyspace.h"
 #include "server/object.h"
 
 namespace osprey {
@@ -142,7 +143,7 @@ size_t evalLuaMemory();
 
 struct Db {
   int id = 0;
-  Dict<std::string, Object> keys;
+  Keyspace keys;
   Dict<std::string_view, long long> expires;  // key views point into `keys` entries
   // Blocking: key -> clients blocked on it, in arrival order.
   std::unordered_map<std::string, std::list<Client*>> blocking_keys;

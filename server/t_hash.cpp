@@ -17,8 +17,6 @@
 #include "common/util.h"
 #include "server/db.h"
 #include "server/server.h"
-#include "server/t_set.h"   // Object's payload variant needs every
-#include "server/t_zset.h"  // alternative complete where it is assigned
 
 namespace osprey {
 
@@ -30,14 +28,6 @@ constexpr size_t kNpos = static_cast<size_t>(-1);
 size_t listpackValueLimit() { return static_cast<size_t>(cfg().hash_max_listpack_value); }
 size_t listpackEntriesLimit() { return static_cast<size_t>(cfg().hash_max_listpack_entries); }
 }  // namespace
-
-Object Object::makeHash() {
-  Object o;
-  o.type = ObjType::Hash;
-  o.encoding = Encoding::Listpack;
-  o.payload = HashValue();
-  return o;
-}
 
 size_t HashValue::fieldPos(std::string_view field) const {
   for (size_t p = 0, e = lp_.bytes(); p < e; p = lp_.next(lp_.next(p)))

@@ -19,7 +19,6 @@
 #include "server/db.h"
 #include "server/server.h"
 #include "server/t_hash.h"  // the SCAN-family helpers and dictFairRandom
-#include "server/t_zset.h"  // Object's payload variant needs every alternative complete
 
 namespace osprey {
 
@@ -37,14 +36,6 @@ bool memberAsInt(std::string_view s, int64_t* v) {
 size_t intsetLimit() { return static_cast<size_t>(cfg().set_max_intset_entries); }
 
 }  // namespace
-
-Object Object::makeSet(bool intset) {
-  Object o;
-  o.type = ObjType::Set;
-  o.encoding = intset ? Encoding::Intset : Encoding::Hashtable;
-  o.payload = SetValue(intset);
-  return o;
-}
 
 SetValue::SetValue(bool intset) {
   if (!intset) table_ = std::make_unique<Table>();

@@ -918,14 +918,6 @@ std::unique_ptr<ZSetValue> ZSetValue::clone() const {
 
 // ==== Keyspace operations ====================================================
 
-Object Object::makeZSet() {
-  Object o;
-  o.type = ObjType::ZSet;
-  o.encoding = Encoding::Listpack;
-  o.payload = std::make_unique<ZSetValue>();
-  return o;
-}
-
 Object createZsetFor(std::string_view first_member) {
   Object o = Object::makeZSet();
   if (listpackMaxEntries() == 0 || listpackMaxValue() < first_member.size()) {

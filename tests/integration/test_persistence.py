@@ -653,8 +653,50 @@ def case_debug_reload(binary):
     finally:
         s.cleanup()
 
+def case_daemonize_and_pidfile(binary):
+    """`daemonize yes`: the launcher returns at once, the server lives on in its own session
+    with its pid in the pid file, and SHUTDOWN removes the file."""
+    d = tempfile.mkdtemp(prefix="osprey-daemon-")
+    port = next(p for p in port_candidates() if port_free(p))
+    pidfile, logfile = os.path.join(d, "s.pid"), os.path.join(d, "s.log")
+    try:
+        launcher = subprocess.Popen(
+            [os.path.abspath(binary), "--port", str(port), "--bind", "127.0.0.1", "--dir", d,
+             "--daemonize", "yes", "--pidfile", pidfile, "--logfile", logfile],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        out, _ = launcher.communicate(timeout=10)
+        check("daemonize: launcher exit status", launcher.returncode, 0)
+        check("daemonize: launcher printed nothing", out, b"")
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not os.path.exists(pidfile):
+            time.sleep(0.02)
+        with open(pidfile) as f:
+            pid = int(f.read().strip())
+        check_true("daemonize: pid file names a live process other than the launcher",
+                   pid_alive(pid) and pid != launcher.pid)
+        check("daemonize: the server leads its own session", os.getsid(pid), pid)
+        c = Conn(port)
+        check("daemonize: PING", c.call("PING"), b"+PONG\r\n")
+        check("daemonize: INFO process_id is the pid file's",
+              c.info("server").get("process_id"), str(pid))
+        c.call("SHUTDOWN", "NOSAVE")
+        c.close()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and pid_alive(pid):
+            time.sleep(0.02)
+        check_true("daemonize: SHUTDOWN stops the daemon", not pid_alive(pid))
+        check_true("daemonize: SHUTDOWN removes the pid file", not os.path.exists(pidfile))
+    finally:
+        if os.path.exists(pidfile):
+            try:
+                os.kill(int(open(pidfile).read().strip() or 0), 9)
+            except (OSError, ValueError):
+                pass
+        shutil.rmtree(d, ignore_errors=True)
+
 
 CASES = [
+    case_daemonize_and_pidfile,
     case_save_bgsave_lastsave,
     case_bgsave_in_progress_and_shutdown_kills_child,
     case_save_points_fire,

@@ -510,13 +510,13 @@ TEST_CASE("hashes work with the keys family: TYPE, COPY, OBJECT ENCODING") {
 TEST_CASE("hashSet keeps Object::encoding in step (RDB loading path)") {
   TestServer ts;
   Object o = Object::makeHash();
-  CHECK(o.type == ObjType::Hash);
-  CHECK(o.encoding == Encoding::Listpack);
+  CHECK((o.type == ObjType::Hash));
+  CHECK((o.encoding == Encoding::Listpack));
   CHECK(hashSet(o, "f", "v"));
   CHECK_FALSE(hashSet(o, "f", "w"));
-  CHECK(o.encoding == Encoding::Listpack);
+  CHECK((o.encoding == Encoding::Listpack));
   CHECK(hashSet(o, "g", std::string(65, 'x')));
-  CHECK(o.encoding == Encoding::Hashtable);
+  CHECK((o.encoding == Encoding::Hashtable));
   HashValue::Scratch scratch;
   std::string_view v;
   CHECK(o.hash().get("f", &v, scratch));

@@ -74,12 +74,12 @@ TEST_CASE("Redis 7.0 lists are always quicklists") {
   ts.run({"RPUSH", "l", "a"});
   Object* o = lookupKeyPeek(server.dbs[0], "l");
   REQUIRE(o);
-  CHECK(o->type == ObjType::List);
-  CHECK(o->encoding == Encoding::Quicklist);
+  CHECK((o->type == ObjType::List));
+  CHECK((o->encoding == Encoding::Quicklist));
   ts.run({"LMOVE", "l", "dst", "LEFT", "LEFT"});
   o = lookupKeyPeek(server.dbs[0], "dst");
   REQUIRE(o);
-  CHECK(o->encoding == Encoding::Quicklist);
+  CHECK((o->encoding == Encoding::Quicklist));
 }
 
 TEST_CASE("LPOP / RPOP with and without count") {

@@ -644,8 +644,8 @@ TEST_CASE("sets work with the keys family: TYPE, COPY, OBJECT ENCODING") {
 TEST_CASE("SetValue keyspace operations keep Object::encoding in step") {
   TestServer ts;
   Object o = createSetFor("12");
-  CHECK(o.type == ObjType::Set);
-  CHECK(o.encoding == Encoding::Intset);
+  CHECK((o.type == ObjType::Set));
+  CHECK((o.encoding == Encoding::Intset));
   CHECK(setAdd(o, "12"));
   CHECK_FALSE(setAdd(o, "12"));
   CHECK(setAdd(o, "-3"));
@@ -653,7 +653,7 @@ TEST_CASE("SetValue keyspace operations keep Object::encoding in step") {
   CHECK(o.set().ints().at(0) == -3);
   CHECK(o.set().ints().at(1) == 12);
   CHECK(setAdd(o, "x"));
-  CHECK(o.encoding == Encoding::Hashtable);
+  CHECK((o.encoding == Encoding::Hashtable));
   CHECK(o.set().contains("12"));
   CHECK(createSetFor("x").encoding == Encoding::Hashtable);
   CHECK(Object::makeSet(false).encoding == Encoding::Hashtable);
