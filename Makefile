@@ -21,6 +21,12 @@ else ifeq ($(BUILD),asan)
 else
   CXXFLAGS_MODE := -O2 -g
 endif
+# jemalloc, as Redis ships with: size classes without per-chunk headers, and the allocator
+# statistics INFO memory reports. ASan builds keep the C library's malloc (ASan replaces it).
+ifneq ($(BUILD),asan)
+  PKGS += jemalloc
+  CXXFLAGS_MODE += -DOSPREY_JEMALLOC
+endif
 CXXFLAGS += $(CXXFLAGS_COMMON) $(CXXFLAGS_MODE)
 LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lfmt -lpthread
 LDFLAGS += $(LDFLAGS_MODE)

@@ -11,6 +11,9 @@
 // Every reply, error and INFO field name is Redis 7.0.15's.
 #include <arpa/inet.h>
 #include <malloc.h>
+#ifdef OSPREY_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -100,13 +103,33 @@ void resetMetrics() {
 
 // ==== Memory ===============================================================
 //
-// Osprey runs on the C library's allocator, so the figures are what Redis reports when
-// built with libc malloc: used_memory is what malloc handed out, the allocator's
-// "active" and "resident" figures fall back to the process RSS.
+// Osprey links jemalloc, as Redis does (ASan builds keep the C library's malloc): the
+// figures are jemalloc's statistics, refreshed by bumping its "epoch". Under libc malloc
+// they are what Redis reports when built with libc: used_memory is what malloc handed out,
+// and the allocator's "active" and "resident" figures fall back to the process RSS.
+
+#ifdef OSPREY_JEMALLOC
+namespace {
+size_t jemallocStat(const char* name) {
+  size_t v = 0, len = sizeof v;
+  return mallctl(name, &v, &len, nullptr, 0) == 0 ? v : 0;
+}
+void jemallocRefresh() {
+  uint64_t epoch = 1;
+  size_t len = sizeof epoch;
+  mallctl("epoch", &epoch, &len, &epoch, len);
+}
+}  // namespace
+#endif
 
 size_t usedMemory() {
+#ifdef OSPREY_JEMALLOC
+  jemallocRefresh();
+  return jemallocStat("stats.allocated");
+#else
   struct mallinfo2 mi = mallinfo2();
   return mi.uordblks + mi.hblkhd;
+#endif
 }
 
 size_t processRss() {
@@ -205,9 +228,14 @@ MemoryOverhead memoryOverhead() {
 
   mh.rss = g_cron_rss;
   mh.alloc_allocated = g_cron_used;
+#ifdef OSPREY_JEMALLOC
+  mh.alloc_active = jemallocStat("stats.active");
+  mh.alloc_resident = jemallocStat("stats.resident");
+#else
   // Without allocator statistics Redis takes the RSS minus the Lua VM as "resident".
   size_t lua = evalLuaMemory();
   mh.alloc_active = mh.alloc_resident = g_cron_rss > lua ? g_cron_rss - lua : g_cron_rss;
+#endif
   auto ratio = [](size_t a, size_t b) { return static_cast<float>(a) / static_cast<float>(b); };
   auto diff = [](size_t a, size_t b) { return static_cast<long long>(a) - static_cast<long long>(b); };
   mh.total_frag = ratio(mh.rss, g_cron_used);
@@ -787,7 +815,12 @@ void infoMemory(std::string& s) {
   appendf(s, "mem_clients_normal:{}\r\n", mh.clients_normal);
   s += "mem_cluster_links:0\r\n";
   s += "mem_aof_buffer:0\r\n";
+#ifdef OSPREY_JEMALLOC
+  appendf(s, "mem_allocator:jemalloc-{}.{}.{}\r\n", JEMALLOC_VERSION_MAJOR, JEMALLOC_VERSION_MINOR,
+          JEMALLOC_VERSION_BUGFIX);
+#else
   s += "mem_allocator:libc\r\n";
+#endif
   s += "active_defrag_running:0\r\n";
   s += "lazyfree_pending_objects:0\r\n";
   s += "lazyfreed_objects:0\r\n";
@@ -1135,6 +1168,53 @@ const std::vector<std::string>& debugHelp() {
   return lines;
 }
 
+#ifdef OSPREY_JEMALLOC
+// DEBUG MALLCTL <key> [<val>] / MALLCTL-STR <key> [<val>]: read a jemalloc control, or
+// write it. Integers are 64-bit (Redis 7.0.15 answers "Invalid argument" for narrower
+// controls such as opt.narenas, and so do we); a write-only control (EPERM on read) is
+// written alone and answers OK. For strings the old
+// value is read first and "VOID" writes with no value (an action such as a tcache flush).
+static void debugMallctl(Client& c, bool as_string) {
+  const char* name = c.arg(2).c_str();
+  bool write = c.argc() > 3;
+  auto fail = [&](int err) { c.r().error(std::string("ERR ") + strerror(err)); };
+  if (!as_string) {
+    long long ll = 0;
+    if (write && !string2ll(c.arg(3), &ll)) {
+      c.r().error(err::kNotInteger);
+      return;
+    }
+    int64_t val = ll, old = 0;
+    size_t oldlen = sizeof old;
+    int ret = mallctl(name, &old, &oldlen, write ? &val : nullptr, write ? sizeof val : 0);
+    if (ret == 0) {
+      c.r().integer(old);
+    } else if (ret == EPERM && write && mallctl(name, nullptr, nullptr, &val, sizeof val) == 0) {
+      c.r().ok();
+    } else {
+      fail(ret);
+    }
+    return;
+  }
+  const char* old = nullptr;
+  size_t oldlen = sizeof old;
+  int read_err = mallctl(name, &old, &oldlen, nullptr, 0);
+  if (read_err != 0 && !(read_err == EPERM && write)) return fail(read_err);
+  int write_err = 0;
+  if (write) {
+    const char* val = c.arg(3).c_str();
+    write_err = c.arg(3) == "VOID" ? mallctl(name, nullptr, nullptr, nullptr, 0)
+                                   : mallctl(name, nullptr, nullptr, &val, sizeof val);
+  }
+  if (read_err == 0)
+    c.r().bulk(old ? old : "");
+  else if (write_err != 0)
+    fail(write_err);
+  else
+    c.r().ok();
+}
+#endif
+
 void debugObject(Client& c) {
   Object* o = lookupKeyPeek(*c.db, c.arg(2));
   if (!o) {
@@ -1286,6 +1366,10 @@ void debugCommand(Client& c) {
       c.r().error("ERR CONFIG-REWRITE-FORCE-ALL failed: " +
                   (colon == std::string::npos ? err.substr(4) : err.substr(colon + 2)));
     }
+#ifdef OSPREY_JEMALLOC
+  } else if ((sub == "mallctl" || sub == "mallctl-str") && argc >= 3) {
+    debugMallctl(c, sub == "mallctl-str");
+#endif
   } else if (sub == "change-repl-id" && argc == 2) {
     serverLog(LogLevel::Warning, "Changing replication IDs after receiving DEBUG change-repl-id");
     changeReplicationId();
@@ -1570,10 +1654,24 @@ void memoryDoctorCommand(Client& c) {
   c.r().verbatim(s, "txt");
 }
 
-void memoryMallocStatsCommand(Client& c) { c.r().bulk("Stats not supported for the current allocator"); }
+void memoryMallocStatsCommand(Client& c) {
+#ifdef OSPREY_JEMALLOC
+  std::string out;
+  malloc_stats_print([](void* o, const char* text) { static_cast<std::string*>(o)->append(text); },
+                     &out, nullptr);
+  c.r().verbatim(out);
+#else
+  c.r().bulk("Stats not supported for the current allocator");
+#endif
+}
 
 void memoryPurgeCommand(Client& c) {
+#ifdef OSPREY_JEMALLOC
+  // Redis purges every arena's dirty pages: arena MALLCTL_ARENAS_ALL (4096).
+  mallctl("arena.4096.purge", nullptr, nullptr, nullptr, 0);
+#else
   malloc_trim(0);
+#endif
   c.r().ok();
 }
 

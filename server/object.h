@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "server/dict.h"
+#include "server/short_str.h"
 
 namespace osprey {
 
@@ -187,7 +188,7 @@ class ListValue {
 //     Redis: a hash never goes back to listpack while it lives.
 class HashValue {
  public:
-  using Table = Dict<std::string, std::string>;
+  using Table = Dict<ShortStr, ShortStr>;
   using Scratch = PackedBuf::Scratch;
 
   HashValue() = default;
@@ -289,7 +290,7 @@ class IntSet {
 
 class SetValue {
  public:
-  using Table = Dict<std::string, char>;  // the value is unused
+  using Table = Dict<ShortStr, char>;  // the value is unused
 
   // An empty set in the given layout.
   explicit SetValue(bool intset = true);

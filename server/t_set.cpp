@@ -91,7 +91,7 @@ void SetValue::random(std::string* out) const {
 
 std::string SetValue::popRandom() {
   if (table_) {
-    std::string member = dictFairRandom(*table_)->key;
+    std::string member(std::string_view(dictFairRandom(*table_)->key));
     table_->erase(member);
     return member;
   }
@@ -680,14 +680,14 @@ static void sscanCommand(Client& c) {
     for (int64_t v : found) r.bulkInt(v);
     return;
   }
-  std::vector<const std::string*> found;
+  std::vector<const ShortStr*> found;
   cursor = scanDictSteps(s.table(), cursor, opts.count, 1, [&](SetValue::Table::Entry& e) {
     if (!opts.pattern || stringmatch(*opts.pattern, e.key)) found.push_back(&e.key);
   });
   r.arrayLen(2);
   r.bulk(ull2string(cursor));
   r.arrayLen(found.size());
-  for (const std::string* m : found) r.bulk(*m);
+  for (const ShortStr* m : found) r.bulk(*m);
 }
 
 // ==== Table ==================================================================

@@ -119,3 +119,29 @@ TEST_CASE("object: the LRU clock is 24 bits and idle time survives its wrap") {
   CHECK((o.lru == kLruClockMax));
   server.mstime_cached = saved;
 }
+
+TEST_CASE("short_str: in place up to 15 bytes, one exact heap block beyond") {
+  std::vector<std::string> vals = {"", "a", std::string(15, 'x'), std::string(16, 'y'),
+                                   std::string(1000, 'z'), std::string("nul\0byte", 8)};
+  for (const auto& v : vals) {
+    ShortStr s(v);
+    CHECK(std::string_view(s) == v);
+    CHECK(s.size() == v.size());
+    CHECK(s.heapBytes() == (v.size() > 15 ? v.size() : 0));
+    ShortStr copy(s);
+    CHECK(std::string_view(copy) == v);
+    ShortStr moved(std::move(copy));
+    CHECK(std::string_view(moved) == v);
+    CHECK(std::string_view(copy).empty());
+    for (const auto& w : vals) {  // every size to every size, the same size in place
+      ShortStr t(v);
+      t.assign(w);
+      CHECK(std::string_view(t) == w);
+    }
+    ShortStr self(v);
+    self.assign(std::string_view(self).substr(v.size() / 2));  // a view into itself
+    CHECK(std::string_view(self) == std::string_view(v).substr(v.size() / 2));
+  }
+  CHECK(sizeof(HashValue::Table::Entry) == 40);
+  CHECK(sizeof(SetValue::Table::Entry) == 32);
+}
