@@ -950,7 +950,7 @@ def git_head():
 
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--rounds", type=int, help="runs per server and measurement (default 3)")
+    p.add_argument("--rounds", type=int, help="runs per server and measurement (default 4: an even count balances the A B B A order)")
     p.add_argument("--requests", type=int,
                    help="-n of the unpipelined runs and EVALSHA GET (default 40000); "
                         "-P 16 runs use 3x, the cjson script half")
@@ -976,7 +976,7 @@ def parse_args(argv):
                                  "smoke-ratios.svg with --smoke)")
     a = p.parse_args(argv)
     quick = a.smoke
-    defaults = {"rounds": 1 if quick else 3, "requests": 2000 if quick else 40000,
+    defaults = {"rounds": 1 if quick else 4, "requests": 2000 if quick else 40000,
                 "populate": 10000 if quick else 1000000,
                 "collections": 1000 if quick else 100000, "large": 5000 if quick else 200000,
                 "timeout": 120 if quick else 900}
