@@ -13,6 +13,8 @@
 #include <malloc.h>
 #ifdef OSPREY_JEMALLOC
 #include <jemalloc/jemalloc.h>
+#elif defined(__SANITIZE_ADDRESS__)
+extern "C" size_t __sanitizer_get_current_allocated_bytes();  // ASan's runtime
 #endif
 #include <sys/resource.h>
 #include <sys/utsname.h>
@@ -126,6 +128,8 @@ size_t usedMemory() {
 #ifdef OSPREY_JEMALLOC
   jemallocRefresh();
   return jemallocStat("stats.allocated");
+#elif defined(__SANITIZE_ADDRESS__)
+  return __sanitizer_get_current_allocated_bytes();  // ASan's allocator fills no mallinfo
 #else
   struct mallinfo2 mi = mallinfo2();
   return mi.uordblks + mi.hblkhd;

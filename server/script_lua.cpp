@@ -459,13 +459,22 @@ static int raiseErrorTable(lua_State* L, std::string_view msg) {
   return lua_error(L);
 }
 
-static int redisGenericCommand(lua_State* L, bool raise) {
+// The body of redis.call / redis.pcall. lua_error longjmps over C++ frames without running
+// destructors, so the argv and reply capture live only in here: it leaves the reply (or the
+// error table) on the stack and sets *raise_error, and the caller raises once they are gone.
+static int redisCallBody(lua_State* L, bool raise, bool* raise_error) {
   int argc = lua_gettop(L);
   ScriptRun* run = currentScript();
-  if (!run) return luaL_error(L, "redis.call/pcall can only be called inside a script invocation");
+  if (!run) {  // luaL_error's message: the script position, then the text
+    luaL_where(L, 1);
+    lua_pushstring(L, "redis.call/pcall can only be called inside a script invocation");
+    lua_concat(L, 2);
+    *raise_error = true;
+    return 1;
+  }
   if (argc == 0) {
-    if (raise) return raiseErrorTable(L, "ERR Please specify at least one argument for this redis lib call");
     pushErrorTable(L, "ERR Please specify at least one argument for this redis lib call");
+    *raise_error = raise;
     return 1;
   }
   std::vector<std::string> argv;
@@ -490,9 +499,8 @@ static int redisGenericCommand(lua_State* L, bool raise) {
       const char* s = lua_tolstring(L, j, &len);
       argv.emplace_back(s, len);
     } else {
-      const char* msg = "ERR Lua redis lib command arguments must be strings or integers";
-      if (raise) return raiseErrorTable(L, msg);
-      pushErrorTable(L, msg);
+      pushErrorTable(L, "ERR Lua redis lib command arguments must be strings or integers");
+      *raise_error = raise;
       return 1;
     }
   }
@@ -505,8 +513,15 @@ static int redisGenericCommand(lua_State* L, bool raise) {
   }
   const ReplyValue& v = out.replies().front();
   LuaEngine::pushReply(L, v, run->fake->resp);
-  if (v.kind == ReplyValue::Kind::Error && raise) return lua_error(L);
+  *raise_error = v.kind == ReplyValue::Kind::Error && raise;
   return 1;
+}
+
+static int redisGenericCommand(lua_State* L, bool raise) {
+  bool raise_error = false;
+  int n = redisCallBody(L, raise, &raise_error);
+  if (raise_error) return lua_error(L);
+  return n;
 }
 
 static int luaRedisCall(lua_State* L) { return redisGenericCommand(L, true); }
@@ -643,15 +658,20 @@ static int luaRedisDebug(lua_State*) { return 0; }
 static int luaRedisAclCheckCmd(lua_State* L) {
   int argc = lua_gettop(L);
   if (argc < 1) return luaL_error(L, "Please specify at least one argument for this redis lib call");
-  std::vector<std::string> argv;
-  for (int j = 1; j <= argc; j++) {
-    size_t len;
-    const char* s = lua_tolstring(L, j, &len);
-    if (!s) return luaL_error(L, "Lua redis lib command arguments must be strings or integers");
-    argv.emplace_back(s, len);
+  const char* err = nullptr;
+  {  // the argv strings must be gone before luaL_error longjmps out of this frame
+    std::vector<std::string> argv;
+    for (int j = 1; j <= argc && !err; j++) {
+      size_t len;
+      const char* s = lua_tolstring(L, j, &len);
+      if (!s)
+        err = "Lua redis lib command arguments must be strings or integers";
+      else
+        argv.emplace_back(s, len);
+    }
+    if (!err && !server.commands.lookup(argv)) err = "Invalid command passed to redis.acl_check_cmd()";
   }
-  Command* cmd = server.commands.lookup(argv);
-  if (!cmd) return luaL_error(L, "Invalid command passed to redis.acl_check_cmd()");
+  if (err) return luaL_error(L, "%s", err);
   lua_pushboolean(L, 1);  // the default user may run everything (no ACL users yet)
   return 1;
 }
@@ -739,10 +759,15 @@ static LuaLibraryLoad* currentLoad(lua_State* L) {
 }
 
 // Raises {err="ERR <msg>"}: the errors of register_function carry no script position.
-static int raiseLoadError(lua_State* L, std::string_view msg) {
-  std::string e = "ERR ";
-  e.append(msg);
-  return raiseErrorTable(L, e);
+// lua_error longjmps over C++ frames, so nothing with a destructor may be alive here or in
+// the caller when it raises (the message is built on the Lua stack).
+static int raiseLoadError(lua_State* L, const char* msg) {
+  lua_newtable(L);
+  lua_pushstring(L, "ERR ");
+  lua_pushstring(L, msg);
+  lua_concat(L, 2);
+  lua_setfield(L, -2, "err");
+  return lua_error(L);
 }
 
 // Copies the string (or number) at idx without converting it in place (a lua_next key
@@ -779,25 +804,22 @@ static bool readRegisterFlags(lua_State* L, uint64_t* flags) {
 
 // redis.register_function(name, callback) or redis.register_function{function_name=...,
 // callback=..., flags={...}, description=...}.
-static int luaRegisterFunction(lua_State* L) {
-  LuaLibraryLoad* load = currentLoad(L);
-  if (!load) return raiseLoadError(L, "redis.register_function can only be called on FUNCTION LOAD command");
-  int argc = lua_gettop(L);
-  if (argc < 1 || argc > 2) return raiseLoadError(L, "wrong number of arguments to redis.register_function");
+// Reads the arguments and records the function; returns nullptr, or the error to raise
+// once this frame (and its strings) is gone.
+static const char* registerFunctionFromArgs(lua_State* L, LuaLibraryLoad* load, int argc) {
   LuaRegisteredFunction fn;
   bool have_name = false;
   bool have_callback = false;
   const char* err = nullptr;
   if (argc == 2) {
-    if (!luaStringAt(L, 1, &fn.name)) return raiseLoadError(L, "first argument to redis.register_function must be a string");
-    if (!lua_isfunction(L, 2)) return raiseLoadError(L, "second argument to redis.register_function must be a function");
+    if (!luaStringAt(L, 1, &fn.name)) return "first argument to redis.register_function must be a string";
+    if (!lua_isfunction(L, 2)) return "second argument to redis.register_function must be a function";
     fn.ref = luaL_ref(L, LUA_REGISTRYINDEX);
     have_name = have_callback = true;
   } else {
     if (!lua_istable(L, 1))
-      return raiseLoadError(L,
-                            "calling redis.register_function with a single argument is only applicable to "
-                            "Lua table (representing named arguments).");
+      return "calling redis.register_function with a single argument is only applicable to "
+             "Lua table (representing named arguments).";
     lua_pushnil(L);
     while (lua_next(L, 1)) {  // key at -2, value at -1
       std::string key;
@@ -853,9 +875,18 @@ static int luaRegisterFunction(lua_State* L) {
   }
   if (err) {
     if (have_callback) luaL_unref(L, LUA_REGISTRYINDEX, fn.ref);
-    return raiseLoadError(L, err);
+    return err;
   }
   load->functions.push_back(std::move(fn));
+  return nullptr;
+}
+
+static int luaRegisterFunction(lua_State* L) {
+  LuaLibraryLoad* load = currentLoad(L);
+  if (!load) return raiseLoadError(L, "redis.register_function can only be called on FUNCTION LOAD command");
+  int argc = lua_gettop(L);
+  if (argc < 1 || argc > 2) return raiseLoadError(L, "wrong number of arguments to redis.register_function");
+  if (const char* err = registerFunctionFromArgs(L, load, argc)) return raiseLoadError(L, err);
   return 0;
 }
 
