@@ -10,6 +10,7 @@
 // stays valid until that entry is erased.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -170,6 +171,40 @@ class Dict {
     size_t pick = dictRandom() % len;
     while (pick--) head = head->next;
     return head;
+  }
+
+  // Up to `want` entries gathered from a random bucket onwards, walking the buckets in
+  // order (both tables while rehashing), so the walk stays in cache. At most 10 buckets
+  // per wanted entry are visited, and after a run of empty buckets the walk jumps to a
+  // new random place, as Redis's dictGetSomeKeys. Entries may repeat only if the table
+  // changes in between. Returns how many were stored in out[].
+  size_t sample(Entry** out, size_t want) {
+    if (size() == 0 || want == 0) return 0;
+    if (want > size()) want = size();
+    rehashSome(static_cast<int>(want));
+    bool two = rehashing();
+    size_t mask = std::max(t_[0].size(), two ? t_[1].size() : 0) - 1;
+    size_t steps = want * 10, empty_run = 0, n = 0;
+    size_t i = dictRandom() & mask;
+    while (n < want && steps-- > 0) {
+      for (int t = 0; t < (two ? 2 : 1) && n < want; t++) {
+        // Buckets of table 0 below rehash_idx_ have moved to table 1 already.
+        if (t == 0 && two && i < static_cast<size_t>(rehash_idx_)) continue;
+        if (i >= t_[t].size()) continue;
+        Entry* e = t_[t][i];
+        if (!e) {
+          if (++empty_run >= 5 && empty_run > want) {
+            i = dictRandom() & mask;
+            empty_run = 0;
+          }
+          continue;
+        }
+        empty_run = 0;
+        for (; e && n < want; e = e->next) out[n++] = e;
+      }
+      i = (i + 1) & mask;
+    }
+    return n;
   }
 
   // One SCAN step: calls fn(entry) for every entry of the bucket(s) at `cursor` and returns

@@ -45,25 +45,15 @@ uint64_t scanDictSteps(Dict<K, V>& d, uint64_t cursor, long long count, size_t p
 }
 
 // A random entry of a non-empty Dict, close to uniform even when chains differ in
-// length: like Redis's dictGetFairRandomKey it gathers a handful of entries from buckets
-// starting at a random cursor and picks one of them uniformly. It visits at most 10 buckets
-// per wanted entry, so a nearly empty large table (a set being drained by SPOP) costs a
-// bounded walk and then the plain random-bucket pick, never a scan of the whole table; and
-// it helps a pending rehash along first, as each sampled entry would.
+// length: like Redis's dictGetFairRandomKey it gathers a handful of entries walking the
+// buckets from a random place (Dict::sample, a bounded walk) and picks one of them
+// uniformly; when the walk finds nothing (a nearly empty large table, as while SPOP
+// drains a set) it falls back to the plain random-bucket pick.
 template <class K, class V>
 typename Dict<K, V>::Entry* dictFairRandom(Dict<K, V>& d) {
   using Entry = typename Dict<K, V>::Entry;
-  constexpr size_t kSample = 20;
-  Entry* sample[kSample + 64];
-  size_t n = 0;
-  d.rehashSome(static_cast<int>(kSample));
-  uint64_t cursor = dictRandom();
-  size_t steps = std::min(d.buckets(), kSample * 10);
-  while (n < kSample && steps-- > 0) {
-    cursor = d.scan(cursor, [&](Entry& e) {
-      if (n < sizeof(sample) / sizeof(sample[0])) sample[n++] = &e;
-    });
-  }
+  Entry* sample[20];
+  size_t n = d.sample(sample, sizeof(sample) / sizeof(sample[0]));
   if (n == 0) return d.random();
   return sample[dictRandom() % n];
 }

@@ -3,6 +3,8 @@
 // node, values moved in and out without disturbing the key, and the 24-bit LRU clock.
 #include <doctest/doctest.h>
 
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -10,6 +12,7 @@
 #include "server/keyspace.h"
 #include "server/object.h"
 #include "server/server.h"
+#include "server/t_hash.h"
 #include "server/t_zset.h"
 
 using namespace osprey;
@@ -144,4 +147,27 @@ TEST_CASE("short_str: in place up to 15 bytes, one exact heap block beyond") {
   }
   CHECK(sizeof(HashValue::Table::Entry) == 40);
   CHECK(sizeof(SetValue::Table::Entry) == 32);
+}
+
+TEST_CASE("dict: sample walks from a random bucket, bounded, and covers every entry") {
+  Dict<ShortStr, char> d;
+  for (int i = 0; i < 1000; i++) d.insert(std::string("m") + std::to_string(i), '\0');
+  using E = Dict<ShortStr, char>::Entry;
+  E* out[20];
+  std::map<std::string, int> seen;
+  for (int round = 0; round < 2000; round++) {
+    size_t n = d.sample(out, 20);
+    REQUIRE(n == 20);  // 1000 entries: 20 are always found within 200 buckets
+    std::set<E*> distinct(out, out + n);
+    CHECK(distinct.size() == n);
+    for (size_t i = 0; i < n; i++) seen[std::string(std::string_view(out[i]->key))]++;
+  }
+  CHECK(seen.size() == 1000);  // 40000 draws reach every member
+  // Draining to a few entries in a large table: the bounded walk may find nothing, and
+  // dictFairRandom then falls back to the random-bucket pick, which always finds one.
+  for (int i = 3; i < 1000; i++) d.erase(std::string("m") + std::to_string(i));
+  std::set<std::string> left;
+  for (int round = 0; round < 300; round++) left.insert(std::string(std::string_view(dictFairRandom(d)->key)));
+  CHECK(left == std::set<std::string>{"m0", "m1", "m2"});
+  CHECK(d.sample(out, 20) <= 3);
 }
