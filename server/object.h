@@ -399,10 +399,8 @@ struct Object {
   void reset(ObjType t);
   void destroyPayload();
   void movePayloadFrom(Object& o);  // *this has no live payload
-
 };
-// The header sits right after the 32-byte payload; the Object is 40 bytes (checked in
-// object.cpp, where the layout of container_tail is also asserted).
+// Layout checks: object.cpp asserts the 40 bytes, keyspace.h where container_tail starts.
 
 // Redis's rule for string encodings: an integer in long range that fits 20 chars is "int",
 // up to 44 bytes "embstr", otherwise "raw". Commands that modify in place make it "raw".
