@@ -6,8 +6,6 @@
 // loading, scripts and tests can build hashes through them.
 #pragma once
 
-#include <algorithm>
-
 #include <cstdint>
 #include <memory>
 #include <string>
