@@ -79,6 +79,23 @@ void freeLibrary(FunctionsState& st, std::unique_ptr<Library> lib) {
 }
 
 // The metadata line: "#!<engine> name=<library>", split as Redis splits arguments.
+// A library object for the functions a load registered (FUNCTION LOAD and RESTORE).
+std::unique_ptr<Library> libraryFromLoad(const std::string& name, std::string_view code,
+                                         LuaLibraryLoad& load) {
+  auto lib = std::make_unique<Library>();
+  lib->name = name;
+  lib->code = std::string(code);
+  for (auto& fn : load.functions) {
+    FunctionInfo& info = lib->functions[fn.name];
+    info.name = fn.name;
+    info.description = std::move(fn.description);
+    info.flags = fn.flags;
+    info.ref = fn.ref;
+    info.library = lib.get();
+  }
+  return lib;
+}
+
 struct LibraryMeta {
   std::string engine;
   std::string name;
@@ -166,17 +183,7 @@ std::string createLibrary(std::string_view payload, bool replace, long long time
       return "";
     }
   }
-  auto lib = std::make_unique<Library>();
-  lib->name = meta.name;
-  lib->code = std::string(payload);
-  for (auto& fn : load.functions) {
-    FunctionInfo& info = lib->functions[fn.name];
-    info.name = fn.name;
-    info.description = std::move(fn.description);
-    info.flags = fn.flags;
-    info.ref = fn.ref;
-    info.library = lib.get();
-  }
+  auto lib = libraryFromLoad(meta.name, payload, load);
   if (old != st.libraries.end()) {
     unlinkLibrary(st, *old->second);
     freeLibrary(st, std::move(old->second));
@@ -442,17 +449,7 @@ std::unique_ptr<Library> compileStagedLibrary(std::string_view code,
   }
   LuaLibraryLoad load;
   if (!st.engine->loadLibrary(code.substr(meta.code_offset), load, err)) return nullptr;
-  auto lib = std::make_unique<Library>();
-  lib->name = meta.name;
-  lib->code = std::string(code);
-  for (auto& fn : load.functions) {
-    FunctionInfo& info = lib->functions[fn.name];
-    info.name = fn.name;
-    info.description = std::move(fn.description);
-    info.flags = fn.flags;
-    info.ref = fn.ref;
-    info.library = lib.get();
-  }
+  auto lib = libraryFromLoad(meta.name, code, load);
   auto taken = [&](const std::string& name) {
     std::string key = toLower(name);
     for (const auto& other : staged)
