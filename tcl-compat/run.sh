@@ -27,6 +27,9 @@
 #   --unit-timeout SEC       wall clock per unit, then killed (default 1800 full / 180 ci)
 #   --budget SEC             start no unit after SEC seconds; the units left count as not
 #                            run, i.e. failed (default none / 420 ci)
+#   --port-base PORT         suite --baseport of slot 0 (default 21111, or
+#                            $OSPREY_TCL_PORT_BASE): separate runs on one machine
+#                            (several work trees) need separate port ranges
 #   -- ARGS...               extra test_helper.tcl arguments (e.g. -- --dump-logs)
 set -euo pipefail
 
@@ -58,10 +61,11 @@ DEBIAN_PATCHED=0
 TIMEOUT=""
 UNIT_TIMEOUT=""
 BUDGET=""
+PORT_BASE="${OSPREY_TCL_PORT_BASE:-21111}"
 EXTRA=()
 
 die() { echo "tcl-compat: error: $*" >&2; exit 2; }
-usage() { sed -n '2,30p' "$HERE/run.sh" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,33p' "$HERE/run.sh" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -71,6 +75,7 @@ while [ $# -gt 0 ]; do
     --server) SERVER="$2"; shift ;;
     --sentinel) SENTINEL="$2"; shift ;;
     --jobs) JOBS="$2"; shift ;;
+    --port-base) PORT_BASE="$2"; shift ;;
     --ignore-encoding) IGNORE_ENC=1 ;;
     --no-ignore-encoding) IGNORE_ENC=0 ;;
     --skiplist) SKIPLIST="$2"; shift ;;
@@ -214,7 +219,7 @@ flock -n 9 || die "another tcl-compat/run.sh is running (lock $WORK/.lock)"
 args=(--suite "$SUITE" --work "$WORK" --results "$RESULTS" --server "$SERVER"
       --sentinel "$SENTINEL" --units "$UNITS" --all-units "$ALL_UNITS" --mode "$MODE"
       --reference "$REFERENCE" --jobs "$JOBS" --timeout "$TIMEOUT"
-      --unit-timeout "$UNIT_TIMEOUT" --budget "${BUDGET:-0}" --skiplist "$SKIPLIST")
+      --unit-timeout "$UNIT_TIMEOUT" --budget "${BUDGET:-0}" --skiplist "$SKIPLIST" --port-base "$PORT_BASE")
 [ "$IGNORE_ENC" = 1 ] && args+=(--ignore-encoding)
 [ $WRITE_SKIPLIST -eq 1 ] && args+=(--write-skiplist)
 [ $RECORD_REF -eq 1 ] && args+=(--record-reference)
