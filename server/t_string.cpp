@@ -480,6 +480,12 @@ void getrangeCommand(Client& c) {
   }
   const std::string& s = o->str();
   long long len = static_cast<long long>(s.size());
+  // Redis 7.0's rule: two negative indexes with start after end are an empty range, even
+  // where clamping both to 0 would select the first byte (GETRANGE k -1 -3 on "a").
+  if (start < 0 && end < 0 && start > end) {
+    c.r().bulk("");
+    return;
+  }
   if (start < 0) start += len;
   if (end < 0) end += len;
   if (start < 0) start = 0;

@@ -309,6 +309,11 @@ TEST_CASE("GETRANGE / SUBSTR") {
   CHECK(ts.run({"SUBSTR", "s", "0", "2"}) == bulk("Hel"));
   CHECK(ts.run({"SET", "i", "12345"}) == kOk);
   CHECK(ts.run({"GETRANGE", "i", "1", "2"}) == bulk("23"));
+  // Two negative indexes, start > end: empty, although both clamp to 0 (as Redis 7.0.15).
+  CHECK(ts.run({"SET", "one", "a"}) == kOk);
+  CHECK(ts.run({"GETRANGE", "one", "-1", "-3"}) == bulk(""));
+  CHECK(ts.run({"GETRANGE", "one", "-3", "-1"}) == bulk("a"));
+  CHECK(ts.run({"GETRANGE", "one", "-1", "-1"}) == bulk("a"));
 }
 
 TEST_CASE("SETRANGE") {
