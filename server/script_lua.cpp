@@ -459,6 +459,17 @@ static int raiseErrorTable(lua_State* L, std::string_view msg) {
   return lua_error(L);
 }
 
+// How redis.* API functions refuse their arguments, as Redis's luaPushError + luaError do:
+// an {err="ERR <msg>"} table, so the message carries no "user_script:N:" position (the
+// error handler adds source and line) and pcall hands back the "ERR <msg>" string. No C++
+// object may live in the caller's frame: lua_error longjmps over it.
+static int raiseApiError(lua_State* L, const char* msg) {
+  lua_newtable(L);
+  lua_pushfstring(L, "ERR %s", msg);
+  lua_setfield(L, -2, "err");
+  return lua_error(L);
+}
+
 // The body of redis.call / redis.pcall. lua_error longjmps over C++ frames without running
 // destructors, so the argv and reply capture live only in here: it leaves the reply (or the
 // error table) on the stack and sets *raise_error, and the caller raises once they are gone.
@@ -528,7 +539,7 @@ static int luaRedisCall(lua_State* L) { return redisGenericCommand(L, true); }
 static int luaRedisPcall(lua_State* L) { return redisGenericCommand(L, false); }
 
 static int luaRedisSha1hex(lua_State* L) {
-  if (lua_gettop(L) != 1) return luaL_error(L, "wrong number of arguments");
+  if (lua_gettop(L) != 1) return raiseApiError(L, "wrong number of arguments");
   size_t len;
   const char* s = lua_tolstring(L, 1, &len);
   std::string h = sha1hex(std::string_view(s ? s : "", s ? len : 0));
@@ -606,10 +617,10 @@ static int luaRedisStatusReply(lua_State* L) {
 
 static int luaRedisLog(lua_State* L) {
   int argc = lua_gettop(L);
-  if (argc < 2) return luaL_error(L, "redis.log() requires two arguments or more.");
-  if (!lua_isnumber(L, 1)) return luaL_error(L, "First argument must be a number (log level).");
+  if (argc < 2) return raiseApiError(L, "redis.log() requires two arguments or more.");
+  if (!lua_isnumber(L, 1)) return raiseApiError(L, "First argument must be a number (log level).");
   int level = static_cast<int>(lua_tonumber(L, 1));
-  if (level < 0 || level > 3) return luaL_error(L, "Invalid debug level.");
+  if (level < 0 || level > 3) return raiseApiError(L, "Invalid debug level.");
   if (static_cast<int>(logLevel()) > level) return 0;
   std::string msg;
   for (int j = 2; j <= argc; j++) {
@@ -625,9 +636,9 @@ static int luaRedisLog(lua_State* L) {
 
 static int luaRedisSetresp(lua_State* L) {
   ScriptRun* run = currentScript();
-  if (lua_gettop(L) != 1) return luaL_error(L, "redis.setresp() requires one argument.");
+  if (lua_gettop(L) != 1) return raiseApiError(L, "redis.setresp() requires one argument.");
   int resp = static_cast<int>(lua_tonumber(L, 1));
-  if (resp != 2 && resp != 3) return luaL_error(L, "RESP version must be 2 or 3.");
+  if (resp != 2 && resp != 3) return raiseApiError(L, "RESP version must be 2 or 3.");
   if (run) run->fake->resp = resp;
   return 0;
 }
@@ -635,10 +646,11 @@ static int luaRedisSetresp(lua_State* L) {
 static int luaRedisSetRepl(lua_State* L) {
   ScriptRun* run = currentScript();
   if (!run) return luaL_error(L, "redis.set_repl can only be called inside a script invocation");
-  if (lua_gettop(L) != 1) return luaL_error(L, "redis.set_repl() requires one argument.");
+  // Redis's text says "two" although it takes one.
+  if (lua_gettop(L) != 1) return raiseApiError(L, "redis.set_repl() requires two arguments.");
   int flags = static_cast<int>(lua_tonumber(L, 1));
   if ((flags & ~SCRIPT_REPL_ALL) != 0)
-    return luaL_error(L, "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
+    return raiseApiError(L, "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
   run->repl = flags;
   return 0;
 }
@@ -657,9 +669,9 @@ static int luaRedisDebug(lua_State*) { return 0; }
 
 static int luaRedisAclCheckCmd(lua_State* L) {
   int argc = lua_gettop(L);
-  if (argc < 1) return luaL_error(L, "Please specify at least one argument for this redis lib call");
+  if (argc < 1) return raiseApiError(L, "Please specify at least one argument for this redis lib call");
   const char* err = nullptr;
-  {  // the argv strings must be gone before luaL_error longjmps out of this frame
+  {  // the argv strings must be gone before raiseApiError longjmps out of this frame
     std::vector<std::string> argv;
     for (int j = 1; j <= argc && !err; j++) {
       size_t len;
@@ -671,7 +683,7 @@ static int luaRedisAclCheckCmd(lua_State* L) {
     }
     if (!err && !server.commands.lookup(argv)) err = "Invalid command passed to redis.acl_check_cmd()";
   }
-  if (err) return luaL_error(L, "%s", err);
+  if (err) return raiseApiError(L, err);
   lua_pushboolean(L, 1);  // the default user may run everything (no ACL users yet)
   return 1;
 }

@@ -196,6 +196,39 @@ TEST_CASE("EVAL: script errors") {
         "$-1\r\n");
 }
 
+// Argument errors of the redis.* API are error tables, as Redis's luaPushError makes them:
+// no "user_script:N:" inside the message, and pcall hands back the "ERR ..." string.
+// Expected replies recorded from Redis 7.0.15.
+TEST_CASE("EVAL: redis.* API argument errors as Redis words them") {
+  TestServer ts;
+  CHECK(ts.run({"EVAL", "redis.setresp(4)", "0"}) ==
+        "-ERR RESP version must be 2 or 3. script: 68e72e4d8a428b9f599dce492315f2455a425a82, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "redis.setresp()", "0"}) ==
+        "-ERR redis.setresp() requires one argument. script: 42aacaf580759e59c97e8b1974d08a62f960014f, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "redis.set_repl(99)", "0"}) ==
+        "-ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE. script: d771ce5945d8966ba7b2527e297070ef439fb0b8, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "redis.set_repl()", "0"}) ==
+        "-ERR redis.set_repl() requires two arguments. script: e39b47fd8e0d5dc1c7155bbafcefaf48cf163f82, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "redis.log()", "0"}) ==
+        "-ERR redis.log() requires two arguments or more. script: 832b44eaff8743413d7a371df1c038871278515a, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "redis.log('a', 'b')", "0"}) ==
+        "-ERR First argument must be a number (log level). script: 7d452034e47a697ce577a65909c8ad07980dd380, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "redis.log(9, 'b')", "0"}) ==
+        "-ERR Invalid debug level. script: 0d81123b5ceeb6ea6e02b0dae9785403320d1567, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "redis.acl_check_cmd()", "0"}) ==
+        "-ERR Please specify at least one argument for this redis lib call script: 15a4c93aacab46eaebb4c3c20688111aed48351d, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "redis.acl_check_cmd('nosuch')", "0"}) ==
+        "-ERR Invalid command passed to redis.acl_check_cmd() script: 4fc9a70c278cb4caede59858e1db476e52a2d052, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "redis.sha1hex()", "0"}) ==
+        "-ERR wrong number of arguments script: 4562974a60de7645c6623504fc106fb195871b35, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "local ok, e = pcall(redis.setresp, 4) return e", "0"}) ==
+        "$32\r\nERR RESP version must be 2 or 3.\r\n");
+  CHECK(ts.run({"EVAL", "local ok, e = pcall(redis.sha1hex) return e", "0"}) ==
+        "$29\r\nERR wrong number of arguments\r\n");
+  CHECK(ts.run({"EVAL", "return redis.acl_check_cmd({})", "0"}) ==
+        "-ERR Lua redis lib command arguments must be strings or integers script: 8b3d233cc233d15538b743edd3bc4603509e4325, on @user_script:1.\r\n");
+}
+
 TEST_CASE("EVAL: shebang flags and EVAL_RO") {
   TestServer ts;
   ts.run({"SET", "str", "abc"});
