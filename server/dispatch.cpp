@@ -239,6 +239,14 @@ bool processCommand(Client& c) {
                   "this option in the configuration file, and then restart the server.");
     return true;
   }
+  if (cmd->has(CMD_PROTECTED) && cmd->parent && cmd->parent->name == "module" &&
+      !protectedActionAllowed(cfg().enable_module_command, isLocalClient(c))) {
+    rejectCommand(c,
+                  "ERR MODULE command not allowed. If the enable-module-command option is set to "
+                  "\"local\", you can run it from a local connection, otherwise you need to set "
+                  "this option in the configuration file, and then restart the server.");
+    return true;
+  }
 
   if (authRequired(c) && !cmd->has(CMD_NO_AUTH)) {
     rejectCommand(c, err::kNoAuth);
