@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Checks tcl-compat/harness.py's verdict on a tiny fake suite (seconds, no upstream tree).
 
-The fake suite's test_helper.tcl prints what the real one prints for a unit of three tests:
-one passes, one fails, one passes although the skiplist lists it. The run must fail
+The fake suite's test_helper.tcl prints what the real one prints for a unit of four tests:
+one passes, one fails, one passes although the skiplist lists it, one runs twice (passes,
+then fails: still a gap). The run must fail
 (exit 1) and name the skiplist entry that passes; with that entry removed and the failing
 test listed, it must succeed. Usage: tcl-compat/test_harness.py [SERVER] (default
 bin/osprey-server: the harness's preflight starts it once).
@@ -21,6 +22,9 @@ puts "\[ok\]: passes (1 ms)"
 puts "\[err\]: fails in tests/unit/fake.tcl"
 puts "Expected 1 got 2"
 puts "\[ok\]: listed but passes (1 ms)"
+puts "\[ok\]: run twice (1 ms)"
+puts "\[err\]: run twice in tests/unit/fake.tcl"
+puts "Expected 3 got 4"
 puts "\[1/1 done\]: unit/fake (0 seconds)"
 puts "                   The End"
 """
@@ -46,7 +50,8 @@ def run(tmp, server, skiplist_lines):
         f.write("".join(line + "\n" for line in skiplist_lines))
     ref = os.path.join(tmp, "reference.tsv")
     with open(ref, "w") as f:
-        f.write("unit/fake\tok\tpasses\nunit/fake\tok\tfails\nunit/fake\tok\tlisted but passes\n")
+        f.write("unit/fake\tok\tpasses\nunit/fake\tok\tfails\nunit/fake\tok\tlisted but passes\n"
+                "unit/fake\tok\trun twice\nunit/fake\tok\trun twice\n")
     port_base = int(os.environ.get("OSPREY_TCL_PORT_BASE", "21111"))
     cmd = [sys.executable, os.path.join(HERE, "harness.py"), "--suite", suite,
            "--work", os.path.join(tmp, "work"), "--results", os.path.join(tmp, "results"),
@@ -63,13 +68,18 @@ def main():
         sys.exit("test_harness: tclsh8.6 is needed (make deps)")
     failures = []
     with tempfile.TemporaryDirectory(prefix="osprey-harness-") as tmp:
+        # "run twice" passes once and fails once: still a gap, its entry is no xpass
         rc, out = run(tmp, server, ["unit/fake | fails | not implemented yet",
-                                    "unit/fake | listed but passes | not implemented yet"])
+                                    "unit/fake | listed but passes | not implemented yet",
+                                    "unit/fake | run twice | fails in its second run"])
         if rc != 1:
             failures.append(f"a skiplist entry that passes: exit status {rc}, want 1")
         if "unit/fake | listed but passes" not in out or "tcl-compat: FAIL: 1 skiplist entry passed" not in out:
             failures.append("a skiplist entry that passes: the output does not name it")
-        rc, out2 = run(tmp, server, ["unit/fake | fails | not implemented yet"])
+        if "unit/fake | run twice" in out:
+            failures.append("a name that passes once and fails once was taken for a passing entry")
+        rc, out2 = run(tmp, server, ["unit/fake | fails | not implemented yet",
+                                     "unit/fake | run twice | fails in its second run"])
         if rc != 0:
             failures.append(f"exact skiplist: exit status {rc}, want 0")
         rc, out3 = run(tmp, server, [])
@@ -79,7 +89,7 @@ def main():
         print("test_harness: FAIL\n  " + "\n  ".join(failures))
         print("--- first run's output ---\n" + out)
         sys.exit(1)
-    print("test_harness: 3 checks passed")
+    print("test_harness: 4 checks passed")
 
 
 if __name__ == "__main__":
