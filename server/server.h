@@ -134,6 +134,8 @@ CommandRows scriptingCommands();
 CommandRows functionCommands();
 CommandRows sortCommands();
 CommandRows dumpCommands();
+CommandRows bitmapCommands();
+CommandRows hyperloglogCommands();
 // Script cache figures for INFO memory (eval.cpp).
 size_t evalCachedScripts();
 size_t evalScriptsBytes();
