@@ -283,8 +283,18 @@ int sparseSet(std::string& s, int reg, int value) {
       if (!toDense(s)) return -1;
       return denseSet(s, reg, value);
     }
-    s.replace(kHeaderSize + pos, static_cast<size_t>(oldlen), reinterpret_cast<const char*>(seq),
-              static_cast<size_t>(n));
+    // The length changes by exactly delta, also when a corrupt XZERO lacks its second
+    // byte at the very end (Redis counts it as two bytes and so drops the last new one).
+    const size_t new_size = static_cast<size_t>(static_cast<long>(s.size()) + delta);
+    const size_t at = kHeaderSize + pos;
+    const char* seq_chars = reinterpret_cast<const char*>(seq);
+    if (at + oldlen <= s.size()) {
+      s.replace(at, static_cast<size_t>(oldlen), seq_chars, static_cast<size_t>(n));
+    } else {
+      s.resize(at);
+      s.append(seq_chars, static_cast<size_t>(n));
+      s.resize(new_size);
+    }
     base = bytes(s) + kHeaderSize;
     end = s.size() - kHeaderSize;
   }
