@@ -139,11 +139,30 @@ void CommandTable::addRow(const CommandRow& row) {
 void CommandTable::build() {
   commands_.clear();
   index_.clear();
-  for (auto family : {connectionCommands, stringCommands, keyCommands, listCommands,
-                      hashCommands, setCommands, zsetCommands, pubsubCommands, multiCommands,
-                      serverCommands, introspectionCommands, scriptingCommands,
-                      functionCommands, sortCommands, dumpCommands, replicationCommands,
-                      moduleCommands}) {
+  // One family per line, each ending in a comma: a new family is one added line.
+  using FamilyFn = CommandRows (*)();
+  const FamilyFn families[] = {
+      connectionCommands,
+      stringCommands,
+      keyCommands,
+      listCommands,
+      hashCommands,
+      setCommands,
+      zsetCommands,
+      pubsubCommands,
+      multiCommands,
+      serverCommands,
+      introspectionCommands,
+      scriptingCommands,
+      functionCommands,
+      sortCommands,
+      dumpCommands,
+      replicationCommands,
+      moduleCommands,
+      bitmapCommands,
+      hyperloglogCommands,
+  };
+  for (FamilyFn family : families) {
     CommandRows rows = family();
     for (size_t i = 0; i < rows.count; i++) addRow(rows.rows[i]);
   }

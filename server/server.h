@@ -135,6 +135,8 @@ CommandRows functionCommands();
 CommandRows sortCommands();
 CommandRows dumpCommands();
 CommandRows moduleCommands();  // cmd_module.cpp
+CommandRows bitmapCommands();
+CommandRows hyperloglogCommands();
 // Script cache figures for INFO memory (eval.cpp).
 size_t evalCachedScripts();
 size_t evalScriptsBytes();
