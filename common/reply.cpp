@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cassert>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 
 #include "common/util.h"
@@ -199,6 +200,16 @@ void RespWriter::doubleValue(double v) {
   }
 }
 
+void RespWriter::doubleText(std::string_view text) {
+  if (resp_ >= 3) {
+    out_->append(',');
+    out_->append(text);
+    out_->append("\r\n");
+  } else {
+    bulk(text);
+  }
+}
+
 void RespWriter::boolean(bool v) {
   if (resp_ >= 3)
     out_->append(v ? "#t\r\n" : "#f\r\n");
@@ -260,7 +271,12 @@ void ReplyValue::replay(ReplyBuilder& out) const {
     case K::Bulk: out.bulk(str); break;
     case K::Null: out.null(); break;
     case K::NullArray: out.nullArray(); break;
-    case K::Double: out.doubleValue(dbl); break;
+    case K::Double:
+      if (str.empty())
+        out.doubleValue(dbl);
+      else
+        out.doubleText(str);
+      break;
     case K::Bool: out.boolean(integer != 0); break;
     case K::Verbatim: out.verbatim(str, ext); break;
     case K::BigNumber: out.bigNumber(str); break;
@@ -356,6 +372,17 @@ void ReplyCapture::pushLen(size_t n) { openAggregate(ReplyValue::Kind::Push, (lo
 void ReplyCapture::doubleValue(double d) {
   auto v = scalar(ReplyValue::Kind::Double);
   v.dbl = d;
+  add(std::move(v));
+  closeFinished();
+}
+void ReplyCapture::doubleText(std::string_view text) {
+  if (resp_ < 3) {  // a bulk string in RESP2, as on the wire
+    bulk(text);
+    return;
+  }
+  auto v = scalar(ReplyValue::Kind::Double);
+  v.dbl = std::strtod(std::string(text).c_str(), nullptr);
+  v.str = text;
   add(std::move(v));
   closeFinished();
 }

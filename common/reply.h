@@ -96,6 +96,9 @@ class ReplyBuilder {
   virtual void setLen(size_t n) = 0;                     // RESP3 ~n, RESP2 *n
   virtual void pushLen(size_t n) = 0;                    // RESP3 >n, RESP2 *n
   virtual void doubleValue(double v) = 0;                // RESP3 ,v  RESP2 bulk
+  // A double already formatted by the caller (addReplyHumanLongDouble's text, GEOPOS):
+  // RESP3 ,text  RESP2 bulk text.
+  virtual void doubleText(std::string_view text) = 0;
   virtual void boolean(bool v) = 0;                      // RESP3 #t/#f  RESP2 :1/:0
   virtual void verbatim(std::string_view s, std::string_view ext = "txt") = 0;  // RESP2 bulk
   virtual void bigNumber(std::string_view digits) = 0;   // RESP3 (n  RESP2 bulk
@@ -135,6 +138,7 @@ class RespWriter final : public ReplyBuilder {
   void setLen(size_t n) override;
   void pushLen(size_t n) override;
   void doubleValue(double v) override;
+  void doubleText(std::string_view text) override;
   void boolean(bool v) override;
   void verbatim(std::string_view s, std::string_view ext) override;
   void bigNumber(std::string_view digits) override;
@@ -165,7 +169,8 @@ struct ReplyValue {
   Kind kind = Kind::Null;
   long long integer = 0;  // Integer, Bool (0/1)
   double dbl = 0;         // Double
-  std::string str;        // Status, Error, Bulk, Verbatim, BigNumber (and Verbatim ext in ext)
+  std::string str;        // Status, Error, Bulk, Verbatim, BigNumber, a Double's own text
+                          // when it came through doubleText (and Verbatim ext in ext)
   std::string ext;
   std::vector<ReplyValue> elements;  // Array, Set, Push; Map as k,v,k,v...
 
@@ -191,6 +196,7 @@ class ReplyCapture final : public ReplyBuilder {
   void setLen(size_t n) override;
   void pushLen(size_t n) override;
   void doubleValue(double v) override;
+  void doubleText(std::string_view text) override;
   void boolean(bool v) override;
   void verbatim(std::string_view s, std::string_view ext) override;
   void bigNumber(std::string_view digits) override;

@@ -161,6 +161,7 @@ void CommandTable::build() {
       moduleCommands,
       bitmapCommands,
       hyperloglogCommands,
+      geoCommands,
   };
   for (FamilyFn family : families) {
     CommandRows rows = family();

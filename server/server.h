@@ -137,6 +137,7 @@ CommandRows dumpCommands();
 CommandRows moduleCommands();  // cmd_module.cpp
 CommandRows bitmapCommands();
 CommandRows hyperloglogCommands();
+CommandRows geoCommands();
 // Script cache figures for INFO memory (eval.cpp).
 size_t evalCachedScripts();
 size_t evalScriptsBytes();

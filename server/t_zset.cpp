@@ -989,6 +989,46 @@ long zsetPop(Client& c, Db& db, const std::string& key, Object& o, bool max, lon
 
 static constexpr const char* kNanError = "ERR resulting score is not a number (NaN)";
 
+// ZADD's work once its arguments are parsed (see t_zset.h).
+void zaddParsed(Client& c, const std::string& key, int flags, bool ch, const double* scores,
+                const std::string* members, size_t stride, size_t pairs) {
+  bool incr = flags & ZADD_IN_INCR, xx = flags & ZADD_IN_XX;
+  bool wrongtype;
+  Object* o = lookupWriteOfType(c, key, ObjType::ZSet, &wrongtype);
+  if (wrongtype) return;
+  long long added = 0, updated = 0, processed = 0;
+  double score = 0;
+  if (!o && !xx) o = dbAdd(*c.db, key, createZsetFor(members[0]));
+  if (o) {
+    for (size_t j = 0; j < pairs; j++) {
+      int out;
+      double newscore = 0;
+      if (!zsetAdd(*o, scores[j], members[j * stride], flags, &out, &newscore)) {
+        c.r().error(kNanError);
+        return;  // only INCR can get here, before anything changed
+      }
+      if (out & ZADD_OUT_ADDED) added++;
+      if (out & ZADD_OUT_UPDATED) updated++;
+      if (!(out & ZADD_OUT_NOP)) processed++;
+      score = newscore;
+    }
+    server.dirty += added + updated;
+  }
+
+  if (incr) {
+    if (processed)
+      c.r().doubleValue(score);
+    else
+      c.r().null();
+  } else {
+    c.r().integer(ch ? added + updated : added);
+  }
+  if (added || updated) {
+    signalModifiedKey(&c, *c.db, key);
+    notifyKeyspaceEvent(NOTIFY_ZSET, incr ? "zincr" : "zadd", key, c.db->id);
+  }
+}
+
 // ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...], and ZINCRBY
 // (flags = ZADD_IN_INCR). Every score is parsed before anything is written.
 static void zaddGeneric(Client& c, int flags) {
@@ -1037,40 +1077,7 @@ static void zaddGeneric(Client& c, int flags) {
   for (size_t j = 0; j < pairs; j++)
     if (!getDoubleOrReply(c, c.arg(scoreidx + 2 * j), &scores[j])) return;
 
-  bool wrongtype;
-  Object* o = lookupWriteOfType(c, key, ObjType::ZSet, &wrongtype);
-  if (wrongtype) return;
-  long long added = 0, updated = 0, processed = 0;
-  double score = 0;
-  if (!o && !xx) o = dbAdd(*c.db, key, createZsetFor(c.arg(scoreidx + 1)));
-  if (o) {
-    for (size_t j = 0; j < pairs; j++) {
-      int out;
-      double newscore = 0;
-      if (!zsetAdd(*o, scores[j], c.arg(scoreidx + 2 * j + 1), flags, &out, &newscore)) {
-        c.r().error(kNanError);
-        return;  // only INCR can get here, before anything changed
-      }
-      if (out & ZADD_OUT_ADDED) added++;
-      if (out & ZADD_OUT_UPDATED) updated++;
-      if (!(out & ZADD_OUT_NOP)) processed++;
-      score = newscore;
-    }
-    server.dirty += added + updated;
-  }
-
-  if (incr) {
-    if (processed)
-      c.r().doubleValue(score);
-    else
-      c.r().null();
-  } else {
-    c.r().integer(ch ? added + updated : added);
-  }
-  if (added || updated) {
-    signalModifiedKey(&c, *c.db, key);
-    notifyKeyspaceEvent(NOTIFY_ZSET, incr ? "zincr" : "zadd", key, c.db->id);
-  }
+  zaddParsed(c, key, flags, ch, scores, &c.arg(scoreidx + 1), 2, pairs);
 }
 
 static void zaddCommand(Client& c) { zaddGeneric(c, ZADD_IN_NONE); }

@@ -308,6 +308,15 @@ Object createZsetFor(std::string_view first_member);
 bool zsetAdd(Object& o, double score, std::string_view member, int in_flags, int* out_flags,
              double* newscore);
 
+// ZADD's work once its arguments are parsed and checked: adds `pairs` members (member j at
+// members[j * stride], its score scores[j]) to the zset at key with the ZADD_IN_* flags,
+// creating the key unless XX, and replies as ZADD does (the count, CH counting updates
+// too; INCR's score or null). Does the write's bookkeeping: dirty, signalModifiedKey, the
+// "zadd" / "zincr" event. GEOADD reuses it with its computed scores. Propagation is the
+// caller's.
+void zaddParsed(Client& c, const std::string& key, int flags, bool ch, const double* scores,
+                const std::string* members, size_t stride, size_t pairs);
+
 // How zsetPop shapes its reply (Redis's genericZpopCommand variants):
 //   Flat          ZPOPMIN/ZPOPMAX without count, or any count in RESP2: m1 s1 m2 s2 ...
 //   Nested        ZPOPMIN/ZPOPMAX with count in RESP3: [[m1 s1] [m2 s2] ...]

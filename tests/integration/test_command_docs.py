@@ -50,6 +50,9 @@ GETKEYS_CASES = [
     "pexpireat k 10", "persist k", "ttl k", "type k", "dump k", "restore k 0 x",
     "move k 1", "xadd k * a 1", "pfcount a b", "pfmerge d a b", "geosearchstore d s frommember m byradius 1 m",
     "georadius k 0 0 1 m store x", "xread streams a b 0 0", "migrate h p k 0 0",
+    "georadius k 0 0 1 m storedist x store y", "georadius k 0 0 1 m store",
+    "georadiusbymember k m 1 km STOREDIST d", "georadius_ro k 0 0 1 m", "geoadd k 0 0 m",
+    "geosearch k fromlonlat 0 0 bybox 1 1 m", "geopos k a b", "geodist k a b",
     "migrate h p \"\" 0 0 keys a b", "nosuchcommand a", "client nosuch a", "debug object k",
     "spublish c m", "srandmember s 2", "getrange k 0 1", "setrange k 0 v", "substr k 0 1",
 ]
