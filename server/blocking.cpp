@@ -6,6 +6,7 @@
 #include "common/util.h"
 #include "server/db.h"
 #include "server/networking.h"
+#include "server/t_stream.h"
 
 namespace osprey {
 
@@ -83,27 +84,53 @@ static void queueUnblocked(Client* c) {
   server.unblocked_clients.push_back(c);
 }
 
+// Re-runs the blocked command of c: it finds its data now. Its client db is where it
+// blocked (a SELECT pipelined after it has not run yet).
+static void rerunBlockedCommand(Client* c, Db* db) {
+  unblockClient(*c);
+  Db* saved = c->db;
+  c->db = db;
+  c->cmd = server.commands.lookup(c->argv);
+  if (c->cmd) call(*c);
+  c->db = saved;
+  queueClientWrite(c);
+  if (!c->blocked) queueUnblocked(c);
+}
+
+// Stream readers do not consume what they read, so every one of them blocked on the key
+// is served, in the order they blocked, with the entries of that key only (Redis 7.0).
+static void serveStreamClients(Db* db, const std::string& key) {
+  auto it = db->blocking_keys.find(key);
+  if (it == db->blocking_keys.end()) return;
+  std::vector<Client*> waiters;
+  for (Client* c : it->second)
+    if (c->block_type == static_cast<uint8_t>(BlockType::Stream)) waiters.push_back(c);
+  for (Client* c : waiters) {
+    if (!c->blocked || c->block_db != db || !streamBlockedClientServes(*c, *db, key)) continue;
+    setStreamServingKey(&key);
+    rerunBlockedCommand(c, db);
+    setStreamServingKey(nullptr);
+  }
+}
+
 void handleClientsBlockedOnKeys() {
   // Serving a client may make more keys ready (BLMOVE pushes to its destination).
   while (!server.ready_keys.empty()) {
     auto ready = std::move(server.ready_keys);
     server.ready_keys.clear();
     for (auto& [db, key] : ready) {
+      serveStreamClients(db, key);
       while (true) {
         auto it = db->blocking_keys.find(key);
         if (it == db->blocking_keys.end() || it->second.empty()) break;
-        Client* c = it->second.front();
-        if (!keyServes(*db, key, static_cast<BlockType>(c->block_type))) break;
-        // Re-run the blocked command: it finds its data now. Its client db is where it
-        // blocked (a SELECT pipelined after it has not run yet).
-        unblockClient(*c);
-        Db* saved = c->db;
-        c->db = db;
-        c->cmd = server.commands.lookup(c->argv);
-        if (c->cmd) call(*c);
-        c->db = saved;
-        queueClientWrite(c);
-        if (!c->blocked) queueUnblocked(c);
+        Client* c = nullptr;
+        for (Client* w : it->second)
+          if (w->block_type != static_cast<uint8_t>(BlockType::Stream)) {
+            c = w;
+            break;
+          }
+        if (!c || !keyServes(*db, key, static_cast<BlockType>(c->block_type))) break;
+        rerunBlockedCommand(c, db);
         // A client that blocked again (its command found nothing usable) waits at the
         // back; stop if the key can no longer serve anyone.
         if (c->blocked) break;

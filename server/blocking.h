@@ -16,7 +16,7 @@
 
 namespace osprey {
 
-enum class BlockType : uint8_t { None, List, ZSet };
+enum class BlockType : uint8_t { None, List, ZSet, Stream };
 
 // True when c may block (not inside MULTI/EXEC, not a script's client). Blocking commands
 // that may not block answer as if they timed out at once.

@@ -471,6 +471,7 @@ void flushdbCommand(Client& c) {
   long long dirty_before = server.dirty;
   touchAllWatchedKeysInDb(*c.db, nullptr);
   server.dirty += emptyData(c.db->id);
+  signalAllBlockedKeysAsReady(*c.db);  // XREADGROUP waiters learn their stream is gone
   propagateFlushIfUncounted(c, dirty_before);
   c.r().ok();
 }
@@ -480,6 +481,7 @@ void flushallCommand(Client& c) {
   long long dirty_before = server.dirty;
   for (Db& db : server.dbs) touchAllWatchedKeysInDb(db, nullptr);
   server.dirty += emptyData(-1);
+  for (Db& db : server.dbs) signalAllBlockedKeysAsReady(db);  // XREADGROUP waiters
   // As Redis: a running BGSAVE child is killed and, with save points configured, the now
   // empty dataset is saved at once (which resets `dirty`; the flush is then propagated
   // explicitly).

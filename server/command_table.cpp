@@ -162,6 +162,7 @@ void CommandTable::build() {
       bitmapCommands,
       hyperloglogCommands,
       geoCommands,
+      streamCommands,
   };
   for (FamilyFn family : families) {
     CommandRows rows = family();

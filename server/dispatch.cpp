@@ -399,7 +399,8 @@ void call(Client& c) {
   }
   server.current_client = prev;
 
-  cmd->calls++;
+  // A command that blocked counts once, when it is served (its re-run).
+  if (!c.blocked) cmd->calls++;
   cmd->usec += duration;
   if (server.stat_total_error_replies > errors_before) cmd->failed_calls++;
   server.stat_numcommands++;

@@ -14,6 +14,7 @@
 #include "common/util.h"
 #include "server/t_hash.h"
 #include "server/t_set.h"
+#include "server/t_stream.h"
 #include "server/t_zset.h"
 
 namespace osprey {
@@ -30,6 +31,7 @@ void Object::destroyPayload() {
     case ObjType::Hash: u_.hash.~HashValue(); break;
     case ObjType::Set: u_.set.~SetValue(); break;
     case ObjType::ZSet: zset().~ZSetValue(); break;
+    case ObjType::Stream: delete u_.stream; break;
     default: u_.str.~basic_string(); break;
   }
 }
@@ -42,6 +44,7 @@ void Object::reset(ObjType t) {
     case ObjType::Hash: new (&u_.hash) HashValue(); break;
     case ObjType::Set: new (&u_.set) SetValue(); break;
     case ObjType::ZSet: new (u_.zset) ZSetValue(); break;
+    case ObjType::Stream: u_.stream = new StreamValue(); break;
     default: new (&u_.str) std::string(); break;
   }
 }
@@ -53,6 +56,10 @@ void Object::movePayloadFrom(Object& o) {
     case ObjType::Hash: new (&u_.hash) HashValue(std::move(o.u_.hash)); break;
     case ObjType::Set: new (&u_.set) SetValue(std::move(o.u_.set)); break;
     case ObjType::ZSet: new (u_.zset) ZSetValue(std::move(o.zset())); break;
+    case ObjType::Stream:  // the pointer moves; a moved-from stream holds none
+      u_.stream = o.u_.stream;
+      o.u_.stream = nullptr;
+      break;
     default: new (&u_.str) std::string(std::move(o.u_.str)); break;
   }
 }
@@ -138,6 +145,13 @@ Object Object::makeZSet() {
   return o;
 }
 
+Object Object::makeStream() {
+  Object o;
+  o.reset(ObjType::Stream);
+  o.encoding = Encoding::Stream;
+  return o;
+}
+
 Object Object::clone() const {
   Object o;
   o.reset(type);
@@ -148,6 +162,10 @@ Object Object::clone() const {
     case ObjType::Hash: o.u_.hash = u_.hash.clone(); break;
     case ObjType::Set: o.u_.set = u_.set.clone(); break;
     case ObjType::ZSet: o.zset() = std::move(*zset().clone()); break;
+    case ObjType::Stream:
+      delete o.u_.stream;
+      o.u_.stream = stream().clone().release();
+      break;
     default: o.u_.str = u_.str; break;
   }
   return o;

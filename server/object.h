@@ -342,6 +342,8 @@ class SetValue {
 // special members are defined out of line (object.cpp), so that header stays private to the
 // code that uses it.
 class ZSetValue;
+// Streams (t_stream.h) are always large enough to live behind a pointer.
+class StreamValue;
 
 // A value. Its type selects the payload (string, ListValue, HashValue, SetValue or
 // ZSetValue), which sits in the Object itself: a small collection costs only its packed
@@ -357,6 +359,7 @@ struct Object {
     HashValue hash;
     SetValue set;
     alignas(8) unsigned char zset[32];  // a ZSetValue (object.cpp checks it fits)
+    StreamValue* stream;                // owned
     Payload() {}
     ~Payload() {}
   } u_;
@@ -379,6 +382,7 @@ struct Object {
   static Object makeHash();  // empty, listpack-encoded (t_hash.cpp)
   static Object makeSet(bool intset);  // empty (t_set.cpp)
   static Object makeZSet();  // empty, listpack-encoded (t_zset.cpp)
+  static Object makeStream();  // empty (encoding "stream")
 
   std::string& str() { return u_.str; }
   const std::string& str() const { return u_.str; }
@@ -390,6 +394,8 @@ struct Object {
   const SetValue& set() const { return u_.set; }
   ZSetValue& zset() { return *reinterpret_cast<ZSetValue*>(u_.zset); }
   const ZSetValue& zset() const { return *reinterpret_cast<const ZSetValue*>(u_.zset); }
+  StreamValue& stream() { return *u_.stream; }
+  const StreamValue& stream() const { return *u_.stream; }
 
   // Deep copy (COPY, scripts).
   Object clone() const;

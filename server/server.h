@@ -138,6 +138,7 @@ CommandRows moduleCommands();  // cmd_module.cpp
 CommandRows bitmapCommands();
 CommandRows hyperloglogCommands();
 CommandRows geoCommands();
+CommandRows streamCommands();
 // Script cache figures for INFO memory (eval.cpp).
 size_t evalCachedScripts();
 size_t evalScriptsBytes();
