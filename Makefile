@@ -105,6 +105,7 @@ system: $(BINDIR)/osprey-server
 	python3 tests/integration/test_persistence.py $(BINDIR)/osprey-server
 	python3 tests/integration/test_rdb.py $(BINDIR)/osprey-server
 	python3 tests/integration/test_replication.py $(BINDIR)/osprey-server
+	python3 tests/integration/test_maxmemory.py $(BINDIR)/osprey-server
 	python3 tests/integration/test_command_docs.py $(BINDIR)/osprey-server
 
 compat-smoke: $(BINDIR)/osprey-server

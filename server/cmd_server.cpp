@@ -37,6 +37,7 @@ extern "C" size_t __sanitizer_get_current_allocated_bytes();  // ASan's runtime
 #include "common/util.h"
 #include "server/blocking.h"
 #include "server/db.h"
+#include "server/evict.h"
 #include "server/networking.h"
 #include "server/persistence.h"
 #include "server/scripting.h"
@@ -126,6 +127,22 @@ void jemallocRefresh() {
 
 size_t usedMemory() {
 #ifdef OSPREY_JEMALLOC
+  // The main thread's own counters of bytes ever allocated / freed: exact at every call
+  // (stats.allocated lags behind frees kept in the thread cache, which maxmemory's
+  // accounting of freed memory cannot use), and a plain memory read. As Redis's counter,
+  // they count the usable size of every block; every command runs on this thread.
+  static uint64_t* allocated = nullptr;
+  static uint64_t* deallocated = nullptr;
+  static bool tried = false;
+  if (!tried) {
+    tried = true;
+    size_t len = sizeof allocated;
+    if (mallctl("thread.allocatedp", &allocated, &len, nullptr, 0) != 0 ||
+        mallctl("thread.deallocatedp", &deallocated, &len, nullptr, 0) != 0)
+      allocated = deallocated = nullptr;
+  }
+  if (allocated && deallocated && *allocated >= *deallocated)
+    return static_cast<size_t>(*allocated - *deallocated);
   jemallocRefresh();
   return jemallocStat("stats.allocated");
 #elif defined(__SANITIZE_ADDRESS__)
@@ -183,7 +200,7 @@ struct DbOverhead {
 // The breakdown MEMORY STATS / INFO memory show, from our own structures.
 struct MemoryOverhead {
   size_t total_allocated = 0, startup_allocated = 0, peak_allocated = 0;
-  size_t clients_normal = 0;
+  size_t clients_normal = 0, clients_slaves = 0;
   size_t lua_caches = 0;
   std::vector<DbOverhead> dbs;
   size_t overhead_total = 0;
@@ -211,8 +228,10 @@ MemoryOverhead memoryOverhead() {
   mh.startup_allocated = g_startup_memory;
   mh.peak_allocated = g_peak_memory;
   size_t total = g_startup_memory;
-  for (const Client* c : server.client_list) mh.clients_normal += clientMemory(*c);
-  total += mh.clients_normal;
+  for (const Client* c : server.client_list)
+    if (!replicationIsReplica(*c)) mh.clients_normal += clientMemory(*c);
+  mh.clients_slaves = replicationBuffersMemory();
+  total += mh.clients_normal + mh.clients_slaves;
   mh.lua_caches = evalScriptsBytes();
   total += mh.lua_caches;
   for (const Db& db : server.dbs) {
@@ -812,10 +831,10 @@ void infoMemory(std::string& s) {
   appendf(s, "rss_overhead_bytes:{}\r\n", mh.rss_extra_bytes);
   appendf(s, "mem_fragmentation_ratio:{:.2f}\r\n", mh.total_frag);
   appendf(s, "mem_fragmentation_bytes:{}\r\n", mh.total_frag_bytes);
-  s += "mem_not_counted_for_evict:0\r\n";
+  appendf(s, "mem_not_counted_for_evict:{}\r\n", memoryNotCountedForEvict());
   s += "mem_replication_backlog:0\r\n";
-  s += "mem_total_replication_buffers:0\r\n";
-  s += "mem_clients_slaves:0\r\n";
+  appendf(s, "mem_total_replication_buffers:{}\r\n", mh.clients_slaves);
+  appendf(s, "mem_clients_slaves:{}\r\n", mh.clients_slaves);
   appendf(s, "mem_clients_normal:{}\r\n", mh.clients_normal);
   s += "mem_cluster_links:0\r\n";
   s += "mem_aof_buffer:0\r\n";
@@ -2138,6 +2157,9 @@ const CommandRow kServerRows[] = {
 };
 
 }  // namespace
+
+// used_memory, for maxmemory (evict.cpp).
+size_t allocatorUsedMemory() { return usedMemory(); }
 
 // DEBUG PAUSE-CRON 1 stops serverCron's periodic work until PAUSE-CRON 0.
 bool serverCronPaused() { return g_cron_paused; }

@@ -215,6 +215,7 @@ void activeExpireCycle(bool fast) {
   for (Db& db : server.dbs) {
     if (timed_out) break;
     int iterations = 0;
+    if (db.expires.empty()) db.avg_ttl = 0;  // as Redis: no volatile key, no average
     while (db.expires.size() > 0) {
       int sampled = 0, expired = 0;
       long long ttl_sum = 0, ttl_samples = 0;

@@ -24,6 +24,10 @@ namespace osprey {
 
 uint64_t dictHash(std::string_view s);  // seeded per process
 uint64_t dictRandom();                  // fast PRNG for sampling
+// Asked before a table grows (bytes of the new bucket array, entries per bucket now);
+// false keeps the table as it is for now. maxmemory installs one (server/evict.cpp), so a
+// rehash never pushes used memory past the limit. nullptr: always grow.
+inline bool (*g_dict_expand_allowed)(size_t more_bytes, double fill_ratio) = nullptr;
 
 // The default entry: a key object, a value and the chain link, one allocation each.
 // A Dict's third parameter may name another node type with the same interface (keyView,
@@ -278,7 +282,15 @@ class Dict {
       t_[0].assign(4, nullptr);
       return;
     }
-    if (used_[0] >= t_[0].size()) resize(used_[0] * 2);
+    if (used_[0] >= t_[0].size()) {
+      if (g_dict_expand_allowed) {
+        size_t n = 4;
+        while (n < used_[0] * 2) n <<= 1;
+        double fill = static_cast<double>(used_[0]) / static_cast<double>(t_[0].size());
+        if (!g_dict_expand_allowed(n * sizeof(Entry*), fill)) return;
+      }
+      resize(used_[0] * 2);
+    }
   }
   void shrinkIfNeeded() {
     if (rehashing() || pause_rehash_) return;

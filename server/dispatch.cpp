@@ -16,6 +16,7 @@
 #include "common/util.h"
 #include "server/blocking.h"
 #include "server/db.h"
+#include "server/evict.h"
 #include "server/persistence.h"
 #include "server/server.h"
 #include "server/networking.h"
@@ -258,7 +259,8 @@ bool processCommand(Client& c) {
     return true;
   }
 
-  // maxmemory / OOM: eviction arrives with memory accounting; nothing is rejected yet.
+  // maxmemory: evict first; then refuse what may grow memory if that was not enough.
+  if (rejectCommandForMaxmemory(c)) return true;
 
   // MISCONF after a failed BGSAVE, LOADING while the dataset loads (persistence.cpp).
   if (rejectCommandForPersistence(c)) return true;

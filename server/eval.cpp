@@ -151,6 +151,24 @@ void evalGeneric(Client& c, bool evalsha, bool ro) {
   scriptEnd();
 }
 
+}  // namespace
+
+bool evalScriptFlags(const std::vector<std::string>& argv, bool evalsha, uint64_t* flags) {
+  if (argv.size() < 2) return false;
+  EvalState& st = evalState();
+  auto it = st.scripts.find(evalsha ? toLower(argv[1]) : sha1hex(argv[1]));
+  if (it != st.scripts.end()) {
+    *flags = it->second.flags;
+    return true;
+  }
+  if (evalsha) return false;
+  size_t off;
+  std::string err;
+  return parseShebang(argv[1], flags, &off, &err);  // EVAL of a script not cached yet
+}
+
+namespace {
+
 void evalCommand(Client& c) { evalGeneric(c, false, false); }
 void evalRoCommand(Client& c) { evalGeneric(c, false, true); }
 void evalShaCommand(Client& c) { evalGeneric(c, true, false); }

@@ -608,6 +608,18 @@ void fcallGeneric(Client& c, bool ro) {
   scriptEnd();
 }
 
+}  // namespace
+
+bool fcallScriptFlags(const std::string& name, uint64_t* flags) {
+  FunctionsState& st = functionsState();
+  auto it = st.functions.find(toLower(name));
+  if (it == st.functions.end()) return false;
+  *flags = it->second->flags;
+  return true;
+}
+
+namespace {
+
 void fcallCommand(Client& c) { fcallGeneric(c, false); }
 void fcallRoCommand(Client& c) { fcallGeneric(c, true); }
 

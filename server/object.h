@@ -347,8 +347,8 @@ class StreamValue;
 
 // A value. Its type selects the payload (string, ListValue, HashValue, SetValue or
 // ZSetValue), which sits in the Object itself: a small collection costs only its packed
-// buffer. The layout is Redis's robj squeezed the same way: a 32-byte payload, then type
-// and encoding in one byte and 24 bits of LRU/LFU data (LRU_BITS), so that an Object is 40
+// buffer. The layout is Redis's robj squeezed the same way: a 32-byte payload, then type,
+// the sticky mark and encoding in one byte and 24 bits of LRU/LFU data (LRU_BITS), so that an Object is 40
 // bytes and its last 4 bytes are free for the container that holds it. The keyspace
 // (server/keyspace.h) stores each key's bytes from there on, in the same allocation.
 struct Object {
@@ -365,7 +365,11 @@ struct Object {
   } u_;
  public:
   // Read-only outside Object: the payload follows the type (set by the make* functions).
-  ObjType type : 4 = ObjType::String;
+  ObjType type : 3 = ObjType::String;
+  // STICK (server/sticky.cpp): no maxmemory policy evicts this key. A mark of the key's
+  // slot, not of the value: moves and copies leave it alone, so overwriting a sticky key
+  // keeps it sticky and a new key starts without it.
+  bool sticky : 1 = false;
   Encoding encoding : 4 = Encoding::Embstr;
   uint32_t lru : 24 = 0;  // LRU clock (seconds, 24 bits) or LFU data of the last access
   // Not part of the value: moves and copies leave them alone. The keyspace keeps its key

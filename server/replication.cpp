@@ -387,6 +387,13 @@ long long replicationOffset() { return R().master_offset; }
 
 bool replicationIsReplica(const Client& c) { return findReplica(c.id) != nullptr; }
 
+size_t replicationBuffersMemory() {
+  size_t n = 0;
+  for (const auto& rep : R().replicas)
+    if (Client* c = liveClient(rep.client_id)) n += c->out.size();
+  return n;
+}
+
 size_t replicationConnectedReplicas() {
   pruneReplicas();
   return R().replicas.size();

@@ -32,6 +32,9 @@ void changeReplicationId();  // a new random id, and the old one forgotten as id
 long long replicationOffset();
 bool replicationIsReplica(const Client& c);  // CLIENT LIST's 'S' flag
 size_t replicationConnectedReplicas();
+// Bytes waiting in the replicas' output buffers (INFO mem_clients_slaves; maxmemory leaves
+// them out, as Redis leaves out its replication buffer beyond the backlog).
+size_t replicationBuffersMemory();
 
 CommandRows replicationCommands();
 

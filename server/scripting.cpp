@@ -26,6 +26,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "server/db.h"
+#include "server/evict.h"
 #include "server/networking.h"
 #include "server/scripting_hooks.h"
 
@@ -54,7 +55,7 @@ bool scriptPrepare(Client& caller, uint64_t flags, bool ro_command) {
     caller.r().error("ERR Can not run script on cluster, 'no-cluster' flag is set.");
     return false;
   }
-  // allow-oom / allow-stale / replica checks arrive with maxmemory and replication.
+  // allow-stale / replica checks arrive with replication.
   // A script that may write is refused while RDB saving fails (the dispatcher's MISCONF,
   // as Redis counts such a script as a write command).
   if (!(flags & SCRIPT_FLAG_NO_WRITES) && writeCommandsDeniedByDiskError() && !caller.is_master) {
@@ -65,7 +66,27 @@ bool scriptPrepare(Client& caller, uint64_t flags, bool ro_command) {
     caller.r().error("ERR Can not execute a script with write flag using *_ro command.");
     return false;
   }
+  // no-writes implies allow-oom (checked after the write refusals, as Redis does).
+  if (preCommandOomState() && cfg().maxmemory &&
+      !(flags & (SCRIPT_FLAG_ALLOW_OOM | SCRIPT_FLAG_NO_WRITES))) {
+    caller.r().error(
+        "OOM allow-oom flag is not set on the script, can not run it when used memory > "
+        "'maxmemory'");
+    return false;
+  }
   return true;
+}
+
+bool scriptCommandDenyOom(const Client& c) {
+  const std::string& n = c.cmd->fullname;
+  uint64_t flags = 0;
+  bool known;
+  if (n == "eval" || n == "eval_ro") known = evalScriptFlags(c.argv, false, &flags);
+  else if (n == "evalsha" || n == "evalsha_ro") known = evalScriptFlags(c.argv, true, &flags);
+  else if (n == "fcall" || n == "fcall_ro") known = c.argc() > 1 && fcallScriptFlags(c.argv[1], &flags);
+  else return false;
+  if (!known || (flags & SCRIPT_FLAG_EVAL_COMPAT_MODE)) return false;
+  return !(flags & (SCRIPT_FLAG_ALLOW_OOM | SCRIPT_FLAG_NO_WRITES));
 }
 
 void scriptBegin(ScriptRun* run) {
@@ -215,6 +236,13 @@ bool scriptCall(std::vector<std::string>& argv, ReplyCapture& out) {
   if (cmd->has(CMD_WRITE)) {
     if (run->read_only) return refuse(out, "ERR Write commands are not allowed from read-only scripts.");
     if (writeCommandsDeniedByDiskError() && !run->caller->is_master) return refuse(out, kMisconfError);
+  }
+  // Redis's scriptVerifyOOM: over maxmemory when the script started, its first DENYOOM
+  // call is refused; once it wrote it cannot stop half-way, so later ones run.
+  if (cmd->has(CMD_DENYOOM) && !(run->flags & SCRIPT_FLAG_ALLOW_OOM) && cfg().maxmemory &&
+      !run->caller->is_master && !run->wrote && preCommandOomState())
+    return refuse(out, err::kOom);
+  if (cmd->has(CMD_WRITE)) {
     // Once a write ran the script can no longer be killed (its effects would be partial).
     run->wrote = true;
   }

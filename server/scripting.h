@@ -50,6 +50,14 @@ ScriptRun* currentScript();
 // Checks run before a script starts (flags against server state). Replies the error and
 // returns false when the script must not run.
 bool scriptPrepare(Client& caller, uint64_t flags, bool ro_command);
+// The flags of the script an EVAL / EVALSHA (eval.cpp) or FCALL (functions.cpp) would
+// run; false when it is unknown (not cached, no such function, a bad shebang).
+bool evalScriptFlags(const std::vector<std::string>& argv, bool evalsha, uint64_t* flags);
+bool fcallScriptFlags(const std::string& name, uint64_t* flags);
+// Whether c's EVAL / FCALL runs a script whose flags make it a DENYOOM command (a shebang
+// without allow-oom or no-writes), as Redis derives a script command's flags.
+bool scriptCommandDenyOom(const Client& c);
+
 // Starts / ends the run context. While it is set, other clients are served only through
 // the busy poller once the script times out.
 void scriptBegin(ScriptRun* run);

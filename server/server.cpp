@@ -15,6 +15,7 @@
 #include "common/util.h"
 #include "server/blocking.h"
 #include "server/db.h"
+#include "server/evict.h"
 #include "server/networking.h"
 #include "server/persistence.h"
 #include "server/replication.h"
@@ -179,6 +180,7 @@ static void daemonize() {
 }
 
 static void registerConfigHooks() {
+  evictionInit();
   configOnApply("loglevel", [](std::string*) {
     logSetLevel(static_cast<LogLevel>(cfg().loglevel));
     return true;
