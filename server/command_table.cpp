@@ -142,7 +142,8 @@ void CommandTable::build() {
   for (auto family : {connectionCommands, stringCommands, keyCommands, listCommands,
                       hashCommands, setCommands, zsetCommands, pubsubCommands, multiCommands,
                       serverCommands, introspectionCommands, scriptingCommands,
-                      functionCommands, sortCommands, dumpCommands, replicationCommands}) {
+                      functionCommands, sortCommands, dumpCommands, replicationCommands,
+                      aclCommands}) {
     CommandRows rows = family();
     for (size_t i = 0; i < rows.count; i++) addRow(rows.rows[i]);
   }
@@ -357,6 +358,15 @@ std::vector<int> CommandTable::keyPositions(const Command& cmd, const std::vecto
   for (const FoundKey& k : commandKeys(cmd, argv)) out.push_back(k.pos);
   return out;
 }
+
+std::vector<std::pair<int, uint32_t>> CommandTable::keysAndFlags(const Command& cmd,
+                                                                const std::vector<std::string>& argv) {
+  std::vector<std::pair<int, uint32_t>> out;
+  for (const FoundKey& k : commandKeys(cmd, argv)) out.emplace_back(k.pos, k.flags);
+  return out;
+}
+
+bool CommandTable::hasKeys(const Command& cmd) { return commandHasKeys(cmd); }
 
 // ---- COMMAND ---------------------------------------------------------------
 
