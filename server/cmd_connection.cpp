@@ -2,9 +2,8 @@
 // AUTH and the CLIENT family (ID, INFO, LIST, KILL, SETNAME, GETNAME, REPLY, PAUSE,
 // UNPAUSE, NO-EVICT, TRACKING, CACHING, TRACKINGINFO, GETREDIR, UNBLOCK, HELP).
 //
-// Authentication follows Redis's model reduced to its one built-in user: "default", whose
-// password is `requirepass` (none = "nopass": every password is accepted for it, and a
-// fresh connection starts authenticated).
+// Authentication checks the ACL users (server/acl.h): AUTH [user] pass and HELLO's AUTH
+// option log a connection in as a user; `requirepass` is the default user's password.
 //
 // Client-side caching (CLIENT TRACKING) keeps the per-connection state Redis reports
 // (CLIENT TRACKINGINFO / GETREDIR / the t, B, R flags of CLIENT LIST), but no invalidation
@@ -15,6 +14,7 @@
 
 #include "common/config.h"
 #include "common/util.h"
+#include "server/acl.h"
 #include "server/blocking.h"
 #include "server/db.h"
 #include "server/networking.h"
@@ -63,18 +63,13 @@ void setProtocol(Client& c, int resp) {
 
 // ---- Authentication --------------------------------------------------------
 
-bool defaultUserNoPass() { return cfg().requirepass.empty(); }
+bool defaultUserNoPass() { return aclDefaultUser()->nopass; }
 
-// Checks user/password against the one user and logs the client in on success.
 bool authenticateUser(Client& c, const std::string& user, const std::string& pass) {
-  if (user != "default") return false;
-  if (!defaultUserNoPass() && pass != cfg().requirepass) return false;
-  c.authenticated = true;
-  c.user = user;
-  return true;
+  return aclAuthenticate(c, user, pass);
 }
 
-bool userExists(std::string_view name) { return name == "default"; }
+bool userExists(std::string_view name) { return aclUserExists(name); }
 
 // ---- Client classes (CLIENT LIST TYPE, CLIENT KILL TYPE) -------------------
 
@@ -251,8 +246,7 @@ static void resetCommand(Client& c) {
   if (auto it = extrasTable().find(&c); it != extrasTable().end()) it->second.tracking = {};
   c.db = &server.dbs[0];
   setProtocol(c, 2);
-  c.user = "default";
-  c.authenticated = defaultUserNoPass();
+  aclAttachNewClient(c);  // the default user, authenticated when it needs no password
   discardTransaction(c);
   pubsubUnsubscribeAll(c);
   c.name.clear();

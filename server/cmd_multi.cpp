@@ -19,6 +19,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "server/acl.h"
 #include "server/db.h"
 #include "server/server.h"
 
@@ -168,7 +169,12 @@ static void execCommand(Client& c) {
   for (QueuedCommand& q : queue) {
     c.argv = std::move(q.argv);
     c.cmd = q.cmd;
-    call(c);
+    // ACL rules may have changed since the command was queued: checked again.
+    std::string denied = aclCheckQueued(c);
+    if (denied.empty())
+      call(c);
+    else
+      c.r().error(denied);
     q.argv = std::move(c.argv);
   }
   c.argv = std::move(exec_argv);

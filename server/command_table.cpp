@@ -163,6 +163,7 @@ void CommandTable::build() {
       hyperloglogCommands,
       geoCommands,
       streamCommands,
+      aclCommands,
   };
   for (FamilyFn family : families) {
     CommandRows rows = family();
@@ -379,6 +380,15 @@ std::vector<int> CommandTable::keyPositions(const Command& cmd, const std::vecto
   for (const FoundKey& k : commandKeys(cmd, argv)) out.push_back(k.pos);
   return out;
 }
+
+std::vector<std::pair<int, uint32_t>> CommandTable::keysAndFlags(const Command& cmd,
+                                                                const std::vector<std::string>& argv) {
+  std::vector<std::pair<int, uint32_t>> out;
+  for (const FoundKey& k : commandKeys(cmd, argv)) out.emplace_back(k.pos, k.flags);
+  return out;
+}
+
+bool CommandTable::hasKeys(const Command& cmd) { return commandHasKeys(cmd); }
 
 // ---- COMMAND ---------------------------------------------------------------
 

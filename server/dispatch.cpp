@@ -2,7 +2,7 @@
 //
 // processCommand() performs every check in Redis 7.0's order, so no handler repeats them:
 //   existence (unknown command / unknown subcommand) → arity → protected (DEBUG) → NOAUTH →
-//   NO_MULTI inside MULTI → OOM → READONLY replica → Pub/Sub context (RESP2) → MASTERDOWN →
+//   NO_MULTI inside MULTI → ACL (NOPERM) → OOM → READONLY replica → Pub/Sub context (RESP2) → MASTERDOWN →
 //   LOADING → BUSY (a script is running) → client pause → queue inside MULTI, or call().
 // call() runs the handler and does the bookkeeping that follows every execution: command
 // statistics, slowlog, MONITOR feed, and propagation of the effects (replication / AOF).
@@ -14,6 +14,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "server/acl.h"
 #include "server/blocking.h"
 #include "server/db.h"
 #include "server/evict.h"
@@ -202,8 +203,6 @@ static bool isLocalClient(const Client& c) {
 
 // ---- processCommand --------------------------------------------------------
 
-static bool authRequired(const Client& c) { return !c.authenticated; }
-
 bool processCommand(Client& c) {
   // Redis closes on what looks like an HTTP request smuggled into the protocol.
   if (equalsIgnoreCase(c.argv[0], "host:") || equalsIgnoreCase(c.argv[0], "post")) {
@@ -249,7 +248,7 @@ bool processCommand(Client& c) {
     return true;
   }
 
-  if (authRequired(c) && !cmd->has(CMD_NO_AUTH)) {
+  if (clientAuthRequired(c) && !cmd->has(CMD_NO_AUTH)) {
     rejectCommand(c, err::kNoAuth);
     return true;
   }
@@ -258,6 +257,9 @@ bool processCommand(Client& c) {
     rejectCommand(c, err::kNoMulti);
     return true;
   }
+
+  // ACL: the user's command, key and channel permissions (-NOPERM, logged in ACL LOG).
+  if (!aclCheckCommandOrReject(c)) return true;
 
   // maxmemory: evict first; then refuse what may grow memory if that was not enough.
   if (rejectCommandForMaxmemory(c)) return true;

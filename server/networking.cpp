@@ -27,6 +27,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "server/acl.h"
 #include "server/blocking.h"
 #include "server/db.h"
 #include "server/networking.h"
@@ -205,7 +206,7 @@ void acceptOn(int lfd) {
       rejectConnection(fd, "-ERR max number of clients reached\r\n");
       continue;
     }
-    if (cfg().protected_mode && cfg().requirepass.empty() && !isLoopback(ss)) {
+    if (cfg().protected_mode && aclDefaultUser()->nopass && !isLoopback(ss)) {
       server.stat_rejected_conn++;
       rejectConnection(fd,
           "-DENIED Redis is running in protected mode because protected mode is enabled and "
@@ -273,7 +274,7 @@ static Client* newClient() {
   c->id = server.next_client_id++;
   c->db = &server.dbs[0];
   c->ctime = c->last_interaction = server.mstime_cached;
-  c->authenticated = cfg().requirepass.empty();
+  aclAttachNewClient(*c);
   c->writer.setErrorHook(errorHook, c);
   return c;
 }
@@ -431,7 +432,7 @@ void processInputBuffer(Client* c) {
   limits.proto_max_bulk_len = cfg().proto_max_bulk_len;
   while (c->qpos < c->querybuf.size()) {
     if (c->close_after_reply || c->close_asap || c->postponed || c->protected_ || c->blocked) break;
-    limits.auth_required = !c->authenticated;
+    limits.auth_required = clientAuthRequired(*c);
     std::string perr;
     auto res = c->parser.parse(c->querybuf, &c->qpos, &c->argv, limits, &perr);
     if (res == RequestParser::Result::Incomplete) break;

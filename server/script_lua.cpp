@@ -23,6 +23,7 @@ extern "C" {
 #include "common/config.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "server/acl.h"
 #include "server/lua_libs.h"
 #include "server/scripting.h"
 
@@ -671,6 +672,7 @@ static int luaRedisAclCheckCmd(lua_State* L) {
   int argc = lua_gettop(L);
   if (argc < 1) return raiseApiError(L, "Please specify at least one argument for this redis lib call");
   const char* err = nullptr;
+  bool allowed = false;
   {  // the argv strings must be gone before raiseApiError longjmps out of this frame
     std::vector<std::string> argv;
     for (int j = 1; j <= argc && !err; j++) {
@@ -681,10 +683,13 @@ static int luaRedisAclCheckCmd(lua_State* L) {
       else
         argv.emplace_back(s, len);
     }
-    if (!err && !server.commands.lookup(argv)) err = "Invalid command passed to redis.acl_check_cmd()";
+    Command* cmd = err ? nullptr : server.commands.lookup(argv);
+    if (!err && !cmd) err = "Invalid command passed to redis.acl_check_cmd()";
+    ScriptRun* run = currentScript();
+    if (cmd) allowed = !run || !run->caller || aclScriptMayRun(*run->caller, cmd, argv);
   }
   if (err) return raiseApiError(L, err);
-  lua_pushboolean(L, 1);  // the default user may run everything (no ACL users yet)
+  lua_pushboolean(L, allowed ? 1 : 0);
   return 1;
 }
 

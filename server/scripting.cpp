@@ -25,6 +25,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "server/acl.h"
 #include "server/db.h"
 #include "server/evict.h"
 #include "server/networking.h"
@@ -233,6 +234,8 @@ bool scriptCall(std::vector<std::string>& argv, ReplyCapture& out) {
     return refuse(out, "ERR Wrong number of args calling Redis command from script");
   if (cmd->has(CMD_NOSCRIPT) && !g_script_disable_deny_script)
     return refuse(out, "ERR This Redis command is not allowed from script");
+  if (std::string denied = aclCheckScriptCall(*run->caller, cmd, argv); !denied.empty())
+    return refuse(out, denied);
   if (cmd->has(CMD_WRITE)) {
     if (run->read_only) return refuse(out, "ERR Write commands are not allowed from read-only scripts.");
     if (writeCommandsDeniedByDiskError() && !run->caller->is_master) return refuse(out, kMisconfError);

@@ -13,6 +13,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "server/acl.h"
 #include "server/blocking.h"
 #include "server/db.h"
 #include "server/evict.h"
@@ -221,6 +222,7 @@ int serverMain(const std::string& config_path, const std::vector<std::string>& o
   std::string fatal;
   // The table exists before the config is read: rename-command edits it.
   server.commands.build();
+  aclInit();  // the `user` directive is validated while the config is read
   configOnDirective("rename-command", [](const std::vector<std::string>& argv, std::string* err) {
     return server.commands.rename(argv[1], argv[2], err);
   });
@@ -301,6 +303,13 @@ int serverMain(const std::string& config_path, const std::vector<std::string>& o
   uv_signal_init(server.loop, &sigint_handle);
   uv_signal_start(&sigint_handle, onSignal, SIGINT);
 
+  {
+    std::string acl_err;
+    if (!aclLoadAtStartup(&acl_err)) {
+      serverLog(LogLevel::Warning, "{}", acl_err);
+      exit(1);
+    }
+  }
   serverLog(LogLevel::Warning, "Server initialized");
   loadDataFromDisk();
   replicationInit();

@@ -27,6 +27,9 @@
 
 namespace osprey {
 
+namespace acl {
+struct User;
+}
 struct Client;
 struct Db;
 
@@ -106,6 +109,10 @@ class CommandTable {
   const std::vector<std::unique_ptr<Command>>& all() const { return commands_; }
   // Key positions of argv for cmd (COMMAND GETKEYS, scripts' key checks); -1 entries none.
   static std::vector<int> keyPositions(const Command& cmd, const std::vector<std::string>& argv);
+  // The same keys with their key-spec flags (KS_*), as COMMAND GETKEYSANDFLAGS (ACL checks).
+  static std::vector<std::pair<int, uint32_t>> keysAndFlags(const Command& cmd,
+                                                            const std::vector<std::string>& argv);
+  static bool hasKeys(const Command& cmd);  // whether the command can take keys at all
   size_t count() const { return commands_.size(); }
 
  private:
@@ -139,6 +146,7 @@ CommandRows bitmapCommands();
 CommandRows hyperloglogCommands();
 CommandRows geoCommands();
 CommandRows streamCommands();
+CommandRows aclCommands();
 // Script cache figures for INFO memory (eval.cpp).
 size_t evalCachedScripts();
 size_t evalScriptsBytes();
@@ -216,7 +224,8 @@ struct Client {
   Db* db = nullptr;
   std::string name;
   bool authenticated = true;
-  std::string user = "default";
+  std::string user = "default";   // the name of acl_user (CLIENT LIST, CLIENT KILL USER)
+  acl::User* acl_user = nullptr;  // the ACL user (server/acl.h); nullptr: default
   long long ctime = 0;          // creation, ms
   long long last_interaction = 0;  // ms
   bool close_after_reply = false;  // QUIT, protocol errors: close once the reply is out

@@ -19,6 +19,7 @@
 
 #include "common/config.h"
 #include "common/util.h"
+#include "server/acl.h"
 #include "server/db.h"
 #include "server/server.h"
 #include "server/t_hash.h"
@@ -155,9 +156,19 @@ void sortGeneric(Client& c, bool readonly) {
       storekey = &c.arg(++j);
     } else if (equalsIgnoreCase(a, "by") && leftargs >= 1) {
       sortby = &c.arg(++j);
-      // A BY pattern without '*' names no per-element key: nothing to sort by.
-      if (cPrefix(*sortby).find('*') == std::string_view::npos) dontsort = true;
+      // A BY pattern without '*' names no per-element key: nothing to sort by. One with
+      // '*' reads arbitrary keys: the user needs read access to every key.
+      if (cPrefix(*sortby).find('*') == std::string_view::npos) {
+        dontsort = true;
+      } else if (!aclUserHasFullKeyRead(c)) {
+        c.r().error("ERR BY option of SORT denied due to insufficient ACL permissions.");
+        return;
+      }
     } else if (equalsIgnoreCase(a, "get") && leftargs >= 1) {
+      if (!aclUserHasFullKeyRead(c)) {
+        c.r().error("ERR GET option of SORT denied due to insufficient ACL permissions.");
+        return;
+      }
       gets.push_back(&c.arg(++j));
     } else {
       replySyntaxError(c);

@@ -2,6 +2,7 @@
 #include "tests/unit/harness.h"
 
 #include "common/config.h"
+#include "server/acl.h"
 #include "server/db.h"
 #include "server/networking.h"
 
@@ -15,6 +16,11 @@ TestServer::TestServer() {
   server.dbs.resize(static_cast<size_t>(cfg().databases));
   for (size_t i = 0; i < server.dbs.size(); i++) server.dbs[i].id = static_cast<int>(i);
   if (server.commands.count() == 0) server.commands.build();
+  aclInit();  // once: the ACL catalogue and the default user every fake client runs as
+  for (const acl::User* u : acls().users())
+    if (u->name != "default") acls().removeUser(u->name);
+  acls().defaultUser() = acls().defaultUserTemplate();
+  acls().resetLog();
   server.dirty = 0;
 }
 

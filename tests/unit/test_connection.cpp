@@ -116,7 +116,7 @@ TEST_CASE("connection: AUTH without requirepass") {
 
 TEST_CASE("connection: AUTH and HELLO with requirepass") {
   TestServer ts;
-  cfg().requirepass = "pw";
+  CHECK(ts.run({"CONFIG", "SET", "requirepass", "pw"}) == "+OK\r\n");
   Client& c = ts.client();
   c.authenticated = false;
   CHECK(ts.run({"PING"}) == "-NOAUTH Authentication required.\r\n");
@@ -146,8 +146,8 @@ TEST_CASE("connection: AUTH and HELLO with requirepass") {
 
 TEST_CASE("connection: EXEC refused for NOAUTH aborts the transaction") {
   TestServer ts;
-  cfg().requirepass = "pw";
   Client& c = ts.client();
+  CHECK(ts.run({"CONFIG", "SET", "requirepass", "pw"}) == "+OK\r\n");
   CHECK(ts.run({"MULTI"}) == "+OK\r\n");
   CHECK(ts.run({"PING"}) == "+QUEUED\r\n");
   c.authenticated = false;
