@@ -86,7 +86,11 @@ bool clientTypeByName(std::string_view name, ClientType* out) {
 
 // Replica and master links arrive with replication; until then every client is normal or,
 // while subscribed, pubsub. MONITOR clients count as normal, as in Redis.
-ClientType clientType(const Client& c) { return c.pubsub() ? ClientType::PubSub : ClientType::Normal; }
+ClientType clientType(const Client& c) {
+  if (c.is_master) return ClientType::Master;
+  if (replicationIsReplica(c)) return ClientType::Replica;
+  return c.pubsub() ? ClientType::PubSub : ClientType::Normal;
+}
 
 bool clientTypeByNameOrReply(Client& c, const std::string& name, ClientType* out) {
   if (clientTypeByName(name, out)) return true;
@@ -126,6 +130,7 @@ std::string clientInfoString(const Client& c) {
   std::string flags;
   if (c.monitor) flags += 'O';
   else if (replicationIsReplica(c)) flags += 'S';
+  else if (c.is_master) flags += 'M';
   if (c.pubsub()) flags += 'P';
   if (c.in_multi) flags += 'x';
   if (c.blocked || c.postponed) flags += 'b';
@@ -850,6 +855,7 @@ CommandRows connectionCommands() {
 // ==== Hooks ==================================================================
 
 void onClientFreed(Client& c) {
+  replicationOnClientFreed(c);
   extrasTable().erase(&c);
   forgetStaleWatchedKeys(c);
 }

@@ -21,6 +21,7 @@
 #include "server/blocking.h"
 #include "server/db.h"
 #include "server/persistence.h"
+#include "server/replication.h"
 #include "server/server.h"
 
 namespace osprey {
@@ -33,8 +34,8 @@ namespace {
 // "keymiss", but leaves the key's access time alone, as Redis's LOOKUP_NOTOUCH. EXISTS,
 // TYPE and the TTL family look keys up this way, OBJECT without the notification.
 Object* lookupKeyReadNoTouch(Db& db, std::string_view key, bool notify_miss = true) {
-  expireIfNeeded(db, key);
-  Object* o = lookupKeyPeek(db, key);
+  // On a replica a logically expired key stays until the master's DEL, hidden meanwhile.
+  Object* o = expireIfNeeded(db, key) ? nullptr : lookupKeyPeek(db, key);
   if (o) {
     server.stat_keyspace_hits++;
   } else {
@@ -437,10 +438,14 @@ void scanCommand(Client& c) {
 
 void randomkeyCommand(Client& c) {
   Db& db = *c.db;
+  // A replica cannot delete expired keys: when every key is volatile and expired, it
+  // answers one of them after a hundred draws rather than looping, as Redis does.
+  int maxtries = 100;
+  bool all_volatile = db.expires.size() == db.keys.size();
   while (auto* e = db.keys.random()) {
     std::string key = std::string(e->key());
     // A logically expired key is deleted and another one drawn.
-    if (expireIfNeeded(db, key)) continue;
+    if (expireIfNeeded(db, key) && !(replicationIAmReplica() && all_volatile && --maxtries == 0)) continue;
     c.r().bulk(key);
     return;
   }

@@ -10,6 +10,7 @@
 #include "common/config.h"
 #include "common/util.h"
 #include "server/blocking.h"
+#include "server/replication.h"
 
 namespace osprey {
 
@@ -81,16 +82,18 @@ Object* lookupKeyPeek(Db& db, std::string_view key) {
   return e ? &e->value : nullptr;
 }
 
+static void deleteExpiredKey(Db& db, std::string_view key);
+
 Object* lookupKeyWrite(Db& db, std::string_view key) {
-  expireIfNeeded(db, key);
+  // A write on a writable replica drops the logically expired key locally.
+  if (expireIfNeeded(db, key) && replicationIAmReplica()) deleteExpiredKey(db, key);
   Object* o = lookupKeyPeek(db, key);
   if (o) touchObject(*o);  // writes count as accesses too, as in Redis
   return o;
 }
 
 Object* lookupKeyRead(Db& db, std::string_view key) {
-  expireIfNeeded(db, key);
-  Object* o = lookupKeyPeek(db, key);
+  Object* o = expireIfNeeded(db, key) ? nullptr : lookupKeyPeek(db, key);
   if (o) {
     server.stat_keyspace_hits++;
     touchObject(*o);
@@ -197,7 +200,10 @@ static void deleteExpiredKey(Db& db, std::string_view key) {
 
 bool expireIfNeeded(Db& db, std::string_view key) {
   if (!keyIsExpired(db, key)) return false;
-  // A replica never expires keys itself: the master sends the DEL. (Replication issue.)
+  // A replica never expires keys itself: the master sends the DEL. Its own commands still
+  // see the key (the stream is consistent with the master's view); other clients get it
+  // hidden as if it were gone.
+  if (replicationIAmReplica()) return !replicationCommandFromMaster();
   deleteExpiredKey(db, key);
   return true;
 }
@@ -206,7 +212,7 @@ bool expireIfNeeded(Db& db, std::string_view key) {
 // expiry; repeat while more than 10% of the sample was expired, within a time budget of
 // 25% of a cron tick (slow cycle) or 1 ms (fast cycle).
 void activeExpireCycle(bool fast) {
-  if (!server.active_expire_enabled) return;
+  if (!server.active_expire_enabled || replicationIAmReplica()) return;
   long long start = monotonicUs();
   long long hz = std::max<long long>(cfg().hz, 1);
   long long budget_us = fast ? 1000 : 1000000 * 25 / hz / 100;

@@ -21,6 +21,7 @@
 #include "server/persistence.h"
 #include "server/server.h"
 #include "server/networking.h"
+#include "server/replication.h"
 #include "server/scripting_hooks.h"
 
 namespace osprey {
@@ -264,6 +265,12 @@ bool processCommand(Client& c) {
   // maxmemory: evict first; then refuse what may grow memory if that was not enough.
   if (rejectCommandForMaxmemory(c)) return true;
 
+  // NOREPLICAS, READONLY replica, MASTERDOWN (replication.cpp).
+  if (std::string_view e = replicationRejectCommand(c); !e.empty()) {
+    rejectCommand(c, e);
+    return true;
+  }
+
   // MISCONF after a failed BGSAVE, LOADING while the dataset loads (persistence.cpp).
   if (rejectCommandForPersistence(c)) return true;
 
@@ -286,7 +293,7 @@ bool processCommand(Client& c) {
   }
 
   // CLIENT PAUSE: hold the command until the pause ends.
-  if (server.pause_end_ms && !c.fake) {
+  if (server.pause_end_ms && !c.fake && !c.is_master) {
     bool write_like = cmd->has(CMD_WRITE) || cmd->has(CMD_MAY_REPLICATE) ||
                       (cmd->fullname == "exec" && (c.mstate_flags & (CMD_WRITE | CMD_MAY_REPLICATE)));
     if (!server.pause_write_only || write_like) {

@@ -31,6 +31,7 @@
 #include "server/blocking.h"
 #include "server/db.h"
 #include "server/networking.h"
+#include "server/replication.h"
 #include "server/server.h"
 
 namespace osprey {
@@ -434,6 +435,7 @@ void processInputBuffer(Client* c) {
     if (c->close_after_reply || c->close_asap || c->postponed || c->protected_ || c->blocked) break;
     limits.auth_required = clientAuthRequired(*c);
     std::string perr;
+    size_t cmd_start = c->qpos;
     auto res = c->parser.parse(c->querybuf, &c->qpos, &c->argv, limits, &perr);
     if (res == RequestParser::Result::Incomplete) break;
     if (res == RequestParser::Result::Error) {
@@ -450,6 +452,9 @@ void processInputBuffer(Client* c) {
     if (c->reply_mode == ReplyMode::SkipNext) c->reply_mode = ReplyMode::Skip;
     c->last_interaction = server.mstime_cached;
     bool go_on = processCommand(*c);
+    // Our master's stream: the applied bytes advance our offset and go on to our replicas.
+    if (c->is_master)
+      replicationFeedFromMaster(*c, std::string_view(c->querybuf).substr(cmd_start, c->qpos - cmd_start));
     if (c->reply_mode == ReplyMode::Skip) c->reply_mode = ReplyMode::On;
     applyReplyMode(*c);
     if (!c->out.empty() || c->close_after_reply) queueClientWrite(c);
@@ -500,7 +505,10 @@ bool readFromClient(Client* c) {
   c->querybuf.append(buf, static_cast<size_t>(n));
   c->querybuf_peak = std::max<long long>(c->querybuf_peak, static_cast<long long>(c->querybuf.size()));
   c->last_interaction = server.mstime_cached;
-  if (static_cast<long long>(c->querybuf.size() - c->qpos) > cfg().client_query_buffer_limit) {
+  if (c->is_master) replicationOnMasterRead(*c, static_cast<size_t>(n));
+  // A master may send commands longer than the limit (it is not a client to protect against).
+  if (!c->is_master &&
+      static_cast<long long>(c->querybuf.size() - c->qpos) > cfg().client_query_buffer_limit) {
     serverLog(LogLevel::Warning, "Closing client that reached max query buffer length: id={} addr={} (qbuf initial bytes: {})",
               c->id, c->addr, catRepr(std::string_view(c->querybuf).substr(c->qpos, 64)));
     freeClient(c);

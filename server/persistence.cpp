@@ -22,6 +22,7 @@
 #include "common/util.h"
 #include "server/db.h"
 #include "server/rdb.h"
+#include "server/replication.h"
 #include "server/scripting.h"
 
 namespace osprey {
@@ -59,7 +60,11 @@ int dueSavePoint(const std::vector<SavePoint>& points, long long dirty, long lon
 
 bool rdbSaveSync() {
   std::string err;
-  if (!rdbSaveToFile(cfg().dbfilename, err)) {
+  // Every snapshot carries the replication position (aux repl-id / repl-offset), so a
+  // restarted server can continue partially.
+  RdbReplInfo repl;
+  bool with_repl = replicationSaveInfo(&repl);
+  if (!rdbSaveToFile(cfg().dbfilename, err, with_repl ? &repl : nullptr)) {
     serverLog(LogLevel::Warning, "{}", err);
     return false;
   }
@@ -93,7 +98,9 @@ void onKillInChild(int) { _exit(kChildNoErrorExit); }
   signal(SIGUSR1, onKillInChild);
   for (int fd : server.listen_fds) close(fd);
   std::string err;
-  bool ok = rdbSaveToFile(cfg().dbfilename, err);
+  RdbReplInfo repl;
+  bool with_repl = replicationSaveInfo(&repl);
+  bool ok = rdbSaveToFile(cfg().dbfilename, err, with_repl ? &repl : nullptr);
   if (ok) {
     serverLog(LogLevel::Notice, "DB saved on disk");
     serverLog(LogLevel::Notice, "Fork CoW for RDB: current 0 MB, peak 0 MB, average 0 MB");

@@ -1,5 +1,9 @@
-// server/replication.cpp — the master side of replication (see replication.h):
-// SYNC, PSYNC, REPLCONF, the backlog, the replica stream, INFO replication and ROLE.
+// server/replication.cpp — replication, both roles (see replication.h).
+//
+// Sections: STATE · BACKLOG · MASTER (SYNC / PSYNC / REPLCONF, the replica stream) ·
+// REPLICA (REPLICAOF, the handshake state machine, the transfer, the master client) ·
+// PSYNC CACHE (what a replica keeps to continue partially) · WAIT AND GOOD REPLICAS ·
+// CRON · INFO AND ROLE.
 //
 // Shape of the stream, as Redis 7.0 writes it:
 //   PSYNC <id> <offset>  ->  "+FULLRESYNC <id> <offset>\r\n" "$<len>\r\n<rdb>"  (no CRLF after)
@@ -7,26 +11,53 @@
 //   SYNC                 ->  "$<len>\r\n<rdb>"
 //   then every effect as a RESP array, "SELECT <db>" first whenever the db differs from
 //   the last one sent, and "PING" every repl-ping-replica-period seconds.
-// The backlog is created when the first replica asks to sync (which also gives the master
-// a fresh replication id, as Redis does) and lives on afterwards; master_repl_offset counts
-// every byte ever appended to it.
+// A master's backlog is created when the first replica asks to sync (which also gives the
+// master a fresh replication id, as Redis does) and lives on afterwards; master_repl_offset
+// counts every byte ever appended to it.
+//
+// PSYNC2 in one paragraph: a replica takes its master's replication id and offset as its
+// own (master_replid / master_repl_offset), and appends every byte of the master's stream
+// it has applied to its own backlog and to its own replicas, unchanged. So a replica's
+// history *is* its master's, and a chained replica, or a replica of a promoted replica,
+// can continue from it. When a replica is promoted (REPLICAOF NO ONE) it keeps the old id as
+// master_replid2, valid up to second_repl_offset, and starts a new id; PSYNC requests that
+// name the old id are still served from the backlog. The "cached master" of Redis is
+// simply our own id and offset: after the link drops, PSYNC asks for them.
 #include "server/replication.h"
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <unordered_map>
 
 #include "common/config.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "server/blocking.h"
+#include "server/db.h"
+#include "server/networking.h"
+#include "server/persistence.h"
 #include "server/rdb.h"
+#include "server/scripting.h"
 
 namespace osprey {
 
+std::string clientInfoString(const Client& c);  // cmd_connection.cpp (CLIENT INFO's line)
+
 namespace {
 
-enum class ReplicaState { Online };
+// ==== STATE =================================================================================
+
+enum class ReplicaState { WaitBgsave, Online };
 
 struct Replica {
   uint64_t client_id = 0;
@@ -55,6 +86,7 @@ struct ReplState {
 
   // Backlog: a ring of repl-backlog-size bytes holding the newest `histlen` bytes.
   bool backlog_active = false;
+  bool sink_registered = false;
   std::string backlog;
   size_t backlog_idx = 0;  // where the next byte goes
   long long histlen = 0;
@@ -73,6 +105,61 @@ ReplState& R() {
   static ReplState state;
   return state;
 }
+
+// The replica's side: Redis's repl_state and the link to the master. Names as Redis's.
+enum ReplLinkState {
+  REPL_STATE_NONE = 0,         // not a replica
+  REPL_STATE_CONNECT,          // must connect (cron retries every second)
+  REPL_STATE_CONNECTING,       // non-blocking connect in progress
+  REPL_STATE_RECEIVE_PING_REPLY,
+  REPL_STATE_SEND_HANDSHAKE,
+  REPL_STATE_RECEIVE_AUTH_REPLY,
+  REPL_STATE_RECEIVE_PORT_REPLY,
+  REPL_STATE_RECEIVE_IP_REPLY,
+  REPL_STATE_RECEIVE_CAPA_REPLY,
+  REPL_STATE_SEND_PSYNC,
+  REPL_STATE_RECEIVE_PSYNC_REPLY,
+  REPL_STATE_TRANSFER,         // receiving the RDB of a full resynchronisation
+  REPL_STATE_CONNECTED,        // the master client streams commands
+};
+
+struct MasterLink {
+  ReplLinkState state = REPL_STATE_NONE;
+  int fd = -1;                // the socket during the handshake and the transfer
+  uv_poll_t* poll = nullptr;
+  std::string inbuf;          // bytes read and not yet consumed (handshake, transfer)
+  long long lastio = 0;       // unix seconds of the last handshake / transfer I/O
+  long long down_since = 0;   // unix seconds the link went down (0: never up)
+
+  // The transfer (REPL_STATE_TRANSFER).
+  bool transfer_header_read = false;
+  long long transfer_size = -1;  // -1: $EOF:<mark> transfer
+  std::string eofmark;
+  std::string payload;
+  long long transfer_start = 0;
+
+  // FULLRESYNC: the id and offset the snapshot corresponds to.
+  std::string full_id;
+  long long full_offset = -1;
+
+  // PSYNC cache: may we ask to continue with our own id and offset?
+  bool have_cached = false;
+  int cached_db = 0;          // the db the stream was in when the link dropped
+
+  Client* master = nullptr;   // REPL_STATE_CONNECTED: the client applying the stream
+  long long read_offset = 0;  // bytes read from the master (slave_read_repl_offset)
+  bool sent_ip = false;
+  bool sent_auth = false;
+};
+
+MasterLink& L() {
+  static MasterLink link;
+  return link;
+}
+
+bool isReplicaRole() { return !cfg().replicaof_host.empty(); }
+
+long long unixNow() { return server.mstime_cached / 1000; }
 
 Client* liveClient(uint64_t id) {
   auto it = server.clients.find(id);
@@ -99,6 +186,14 @@ Replica* findReplica(uint64_t client_id) {
     if (r.client_id == client_id) return &r;
   return nullptr;
 }
+
+// Closes every replica connection (they reconnect and PSYNC again), as disconnectSlaves.
+void disconnectReplicas() {
+  for (auto& rep : R().replicas)
+    if (Client* c = liveClient(rep.client_id)) freeClientAsync(c);
+}
+
+// ==== BACKLOG ===============================================================================
 
 void resizeBacklog(size_t size) {
   auto& st = R();
@@ -157,10 +252,12 @@ void appendBulk(std::string& buf, std::string_view s) {
   buf += "\r\n";
 }
 
-// Turns one effect into stream bytes: backlog, offset, replicas.
+// Turns one effect into stream bytes: backlog, offset, replicas. A replica originates no
+// stream of its own: it proxies its master's (replicationFeedFromMaster), and writes made
+// on a writable replica stay local, as in Redis.
 void feed(int dbid, const std::vector<std::string>& argv) {
   auto& st = R();
-  if (!st.backlog_active) return;
+  if (!st.backlog_active || isReplicaRole()) return;
   std::string buf;
   if (dbid >= 0 && dbid != st.seldb) {
     std::string db = std::to_string(dbid);
@@ -176,35 +273,58 @@ void feed(int dbid, const std::vector<std::string>& argv) {
   writeToReplicas(buf);
 }
 
+// An empty backlog whose next byte is master_offset + 1 (the ids are left alone).
+void activateBacklog() {
+  auto& st = R();
+  resizeBacklog(static_cast<size_t>(std::max<long long>(cfg().repl_backlog_size, 16 * 1024)));
+  st.backlog_active = true;
+  if (!st.sink_registered) {
+    // From now on effects are wanted (before, call() need not even collect them).
+    server.propagate_sinks.emplace_back(feed);
+    st.sink_registered = true;
+  }
+}
+
 void createBacklog() {
   auto& st = R();
   changeReplicationId();
   st.id2.assign(40, '0');
   st.second_offset = -1;
-  resizeBacklog(static_cast<size_t>(std::max<long long>(cfg().repl_backlog_size, 16 * 1024)));
-  st.backlog_active = true;
-  // From now on effects are wanted (before, call() need not even collect them).
-  server.propagate_sinks.emplace_back(feed);
+  activateBacklog();
   serverLog(LogLevel::Notice, "Replication backlog created, my new replication IDs are '{}' and '{}'",
             st.id, st.id2);
 }
 
-void replicationCron(uv_timer_t*) {
+// Promotion: the current history stays valid as id2 up to the next byte; a new id starts.
+void shiftReplicationId() {
   auto& st = R();
-  pruneReplicas();
-  st.cron_loops++;
-  long long period = std::max<long long>(cfg().repl_ping_replica_period, 1);
-  if (!st.replicas.empty() && st.cron_loops % period == 0) {
-    std::string ping = "*1\r\n$4\r\nPING\r\n";
-    appendToBacklog(ping);
-    writeToReplicas(ping);
-  }
+  st.id2 = st.id;
+  st.second_offset = st.master_offset + 1;
+  changeReplicationId();
+  serverLog(LogLevel::Warning,
+            "Setting secondary replication ID to {}, valid up to offset: {}. New replication ID is {}",
+            st.id2, st.second_offset, st.id);
 }
+
+// ==== MASTER ================================================================================
 
 std::string replicaName(const Client& c, const PendingConf& conf) {
   std::string ip = conf.ip;
   if (ip.empty()) ip = c.addr.substr(0, c.addr.rfind(':'));
   return ip + ":" + (conf.listening_port ? std::to_string(conf.listening_port) : "<unknown-replica-port>");
+}
+
+// The replication position a snapshot stands for (RDB aux fields repl-id / repl-offset).
+RdbReplInfo currentReplInfo() {
+  auto& st = R();
+  RdbReplInfo info;
+  info.repl_id = st.id;
+  info.repl_offset = st.master_offset;
+  if (isReplicaRole())
+    info.repl_stream_db = L().master ? L().master->db->id : L().cached_db;
+  else
+    info.repl_stream_db = st.seldb == -1 ? 0 : st.seldb;
+  return info;
 }
 
 // Sends the snapshot and makes c an online replica. `psync`: answer +FULLRESYNC first.
@@ -216,10 +336,7 @@ void fullResync(Client& c, bool psync) {
   if (psync) serverLog(LogLevel::Notice, "Full resync requested by replica {}", name);
   if (!st.backlog_active) createBacklog();
 
-  RdbReplInfo info;
-  info.repl_id = st.id;
-  info.repl_offset = st.master_offset;
-  info.repl_stream_db = st.seldb == -1 ? 0 : st.seldb;
+  RdbReplInfo info = currentReplInfo();
   std::string rdb;
   if (conf.functions_only) {
     // The snapshot without the keyspace: save while the databases are swapped for empty ones.
@@ -238,14 +355,14 @@ void fullResync(Client& c, bool psync) {
   c.out.appendOwned(std::move(rdb));
   queueClientWrite(&c);
   // The snapshot was taken in some db context: the next effect names its db again.
-  st.seldb = -1;
+  if (!isReplicaRole()) st.seldb = -1;
 
   Replica rep;
   rep.client_id = c.id;
   rep.ip = name.substr(0, name.rfind(':'));
   rep.listening_port = conf.listening_port;
   rep.ack_offset = 0;
-  rep.ack_time = server.mstime_cached / 1000;
+  rep.ack_time = unixNow();
   rep.psync2 = conf.psync2;
   st.replicas.push_back(rep);
   serverLog(LogLevel::Notice, "Synchronization with replica {} succeeded", name);
@@ -254,13 +371,37 @@ void fullResync(Client& c, bool psync) {
 // PSYNC <replid> <offset>: continue from the backlog when possible.
 bool tryPartialResync(Client& c, std::string_view id, long long offset) {
   auto& st = R();
-  if (!st.backlog_active) return false;
-  bool same_history = id == st.id || (id == st.id2 && offset <= st.second_offset);
-  if (!same_history) return false;
-  if (offset < backlogFirstByteOffset() || offset > st.master_offset + 1) return false;
-
   PendingConf conf = st.pending[c.id];
   std::string name = replicaName(c, conf);
+  if (!st.backlog_active) return false;
+  bool same_history = id == st.id || (id == st.id2 && offset <= st.second_offset);
+  if (!same_history) {
+    if (id != "?") {
+      if (id != st.id && id != st.id2)
+        serverLog(LogLevel::Notice,
+                  "Partial resynchronization not accepted: Replication ID mismatch (Replica "
+                  "asked for '{}', my replication IDs are '{}' and '{}')",
+                  id, st.id, st.id2);
+      else
+        serverLog(LogLevel::Notice,
+                  "Partial resynchronization not accepted: Requested offset for second ID was "
+                  "{}, but I can reply up to {}",
+                  offset, st.second_offset);
+    }
+    return false;
+  }
+  if (offset < backlogFirstByteOffset() || offset > st.master_offset + 1) {
+    serverLog(LogLevel::Notice,
+              "Unable to partial resync with replica {} for lack of backlog (Replica request was: {}).",
+              name, offset);
+    if (offset > st.master_offset + 1)
+      serverLog(LogLevel::Warning,
+                "Warning: replica {} tried to PSYNC with an offset that is greater than the "
+                "master replication offset.",
+                name);
+    return false;
+  }
+
   std::string data = backlogFrom(offset);
   c.out.append(conf.psync2 ? "+CONTINUE " + st.id + "\r\n" : std::string("+CONTINUE\r\n"));
   size_t sent = data.size();
@@ -271,7 +412,7 @@ bool tryPartialResync(Client& c, std::string_view id, long long offset) {
   rep.ip = name.substr(0, name.rfind(':'));
   rep.listening_port = conf.listening_port;
   rep.ack_offset = offset - 1;
-  rep.ack_time = server.mstime_cached / 1000;
+  rep.ack_time = unixNow();
   rep.psync2 = conf.psync2;
   st.replicas.push_back(rep);
   serverLog(LogLevel::Notice,
@@ -281,22 +422,31 @@ bool tryPartialResync(Client& c, std::string_view id, long long offset) {
   return true;
 }
 
-// ---- Commands ----------------------------------------------------------------
-
 void syncCommand(Client& c) {
   if (findReplica(c.id)) return;  // already a replica: ignore, as Redis does
+  if (c.is_master) {
+    c.r().error("ERR Replica can't interact with the keyspace");
+    return;
+  }
+  // A replica serves its own replicas only while its data follows a master.
+  if (isReplicaRole() && L().state != REPL_STATE_CONNECTED) {
+    c.r().error("NOMASTERLINK Can't SYNC while not connected with my master");
+    return;
+  }
   if (c.argc() == 3 && equalsIgnoreCase(c.arg(0), "psync")) {
     long long offset;
     if (!string2ll(c.arg(2), &offset)) {
       c.r().error("ERR value is not an integer or out of range");
       return;
     }
-    if (c.arg(1) != "?" && tryPartialResync(c, c.arg(1), offset)) return;
+    if (tryPartialResync(c, c.arg(1), offset)) return;
     fullResync(c, true);
     return;
   }
   fullResync(c, false);
 }
+
+void sendAckToMaster();
 
 void replconfCommand(Client& c) {
   if (c.argc() % 2 == 0) {
@@ -328,10 +478,14 @@ void replconfCommand(Client& c) {
       long long off;
       if (!string2ll(val, &off)) return;
       if (off > rep->ack_offset) rep->ack_offset = off;
-      rep->ack_time = server.mstime_cached / 1000;
+      rep->ack_time = unixNow();
+      replicationAckReceived();
       return;
     } else if (equalsIgnoreCase(opt, "getack")) {
-      return;  // a master's request to its replica: we have no master
+      // Our master asks where we are: answered on the link even though the master client
+      // gets no replies otherwise.
+      if (c.is_master && L().master == &c) sendAckToMaster();
+      return;
     } else if (equalsIgnoreCase(opt, "rdb-filter-only")) {
       // A space-separated list of include filters; "" means everything.
       bool functions_only = false;
@@ -364,6 +518,752 @@ void replconfCommand(Client& c) {
   c.r().status("OK");
 }
 
+// ==== REPLICA ===============================================================================
+//
+// connectWithMaster (CONNECT → CONNECTING) → the socket is writable: PING
+// (RECEIVE_PING_REPLY) → AUTH, REPLCONF listening-port, [ip-address], capa all sent at once
+// (SEND_HANDSHAKE) and their replies read one by one (RECEIVE_*_REPLY) → PSYNC (SEND_PSYNC,
+// RECEIVE_PSYNC_REPLY) → +CONTINUE: CONNECTED at once; +FULLRESYNC: TRANSFER (the RDB,
+// "$<len>" or "$EOF:<mark>"), loaded with -LOADING to clients, then CONNECTED. Any error
+// closes the socket and goes back to CONNECT; the cron retries every second.
+
+void onLinkEvent(uv_poll_t* h, int status, int events);
+void replicationCacheMaster();
+
+const char* linkStateName(ReplLinkState st) {
+  switch (st) {
+    case REPL_STATE_CONNECT: return "connect";
+    case REPL_STATE_CONNECTING: return "connecting";
+    case REPL_STATE_TRANSFER: return "sync";
+    case REPL_STATE_CONNECTED: return "connected";
+    case REPL_STATE_NONE: return "none";
+    default: return "handshake";
+  }
+}
+
+bool inHandshake(ReplLinkState st) {
+  return st >= REPL_STATE_RECEIVE_PING_REPLY && st <= REPL_STATE_RECEIVE_PSYNC_REPLY;
+}
+
+void closeLinkSocket() {
+  auto& l = L();
+  if (l.poll) {
+    uv_poll_stop(l.poll);
+    uv_close(reinterpret_cast<uv_handle_t*>(l.poll),
+             [](uv_handle_t* h) { delete reinterpret_cast<uv_poll_t*>(h); });
+    l.poll = nullptr;
+  }
+  if (l.fd >= 0) close(l.fd);
+  l.fd = -1;
+  l.inbuf.clear();
+  l.payload.clear();
+  l.payload.shrink_to_fit();
+  l.transfer_header_read = false;
+}
+
+// Redis's cancelReplicationHandshake: back to CONNECT (the cron reconnects).
+void cancelHandshake() {
+  auto& l = L();
+  if (l.state == REPL_STATE_TRANSFER || l.state == REPL_STATE_CONNECTING || inHandshake(l.state)) {
+    closeLinkSocket();
+    l.state = REPL_STATE_CONNECT;
+  }
+}
+
+void linkWatch(int events) {
+  auto& l = L();
+  if (!l.poll) return;
+  uv_poll_start(l.poll, events, onLinkEvent);
+}
+
+void connectWithMaster() {
+  auto& l = L();
+  const std::string host = cfg().replicaof_host;
+  int port = static_cast<int>(cfg().replicaof_port);
+  serverLog(LogLevel::Notice, "Connecting to MASTER {}:{}", host, port);
+  addrinfo hints{}, *res = nullptr;
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  std::string portstr = std::to_string(port);
+  int rc = getaddrinfo(host.c_str(), portstr.c_str(), &hints, &res);
+  if (rc != 0 || !res) {
+    serverLog(LogLevel::Warning, "Unable to connect to MASTER: {}", gai_strerror(rc));
+    if (res) freeaddrinfo(res);
+    return;
+  }
+  int fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    serverLog(LogLevel::Warning, "Unable to connect to MASTER: {}", strerror(errno));
+    freeaddrinfo(res);
+    return;
+  }
+  int r = connect(fd, res->ai_addr, res->ai_addrlen);
+  freeaddrinfo(res);
+  if (r < 0 && errno != EINPROGRESS) {
+    serverLog(LogLevel::Warning, "Unable to connect to MASTER: {}", strerror(errno));
+    close(fd);
+    return;
+  }
+  int yes = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
+  l.fd = fd;
+  l.poll = new uv_poll_t;
+  uv_poll_init(server.loop, l.poll, fd);
+  l.poll->data = nullptr;
+  l.state = REPL_STATE_CONNECTING;
+  l.lastio = unixNow();
+  l.inbuf.clear();
+  linkWatch(UV_WRITABLE | UV_READABLE);
+  serverLog(LogLevel::Notice, "MASTER <-> REPLICA sync started");
+}
+
+void linkSend(std::string_view data) {
+  auto& l = L();
+  // Handshake commands are a few bytes: a blocking-style loop on EAGAIN is not needed
+  // on a fresh socket, but partial writes are handled.
+  while (!data.empty()) {
+    ssize_t w = write(l.fd, data.data(), data.size());
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) {
+        usleep(1000);
+        continue;
+      }
+      return;
+    }
+    data.remove_prefix(static_cast<size_t>(w));
+  }
+}
+
+std::string respCommand(const std::vector<std::string>& argv) {
+  std::string buf = "*" + std::to_string(argv.size()) + "\r\n";
+  for (const auto& a : argv) appendBulk(buf, a);
+  return buf;
+}
+
+// Takes one "\n"-terminated line out of inbuf (without CR LF). False: not complete yet.
+bool takeLine(std::string* line) {
+  auto& l = L();
+  size_t nl = l.inbuf.find('\n');
+  if (nl == std::string::npos) return false;
+  size_t end = nl > 0 && l.inbuf[nl - 1] == '\r' ? nl - 1 : nl;
+  line->assign(l.inbuf, 0, end);
+  l.inbuf.erase(0, nl + 1);
+  return true;
+}
+
+void sendHandshake() {
+  auto& l = L();
+  std::string buf;
+  l.sent_auth = !cfg().masterauth.empty();
+  if (l.sent_auth) {
+    if (!cfg().masteruser.empty())
+      buf += respCommand({"AUTH", cfg().masteruser, cfg().masterauth});
+    else
+      buf += respCommand({"AUTH", cfg().masterauth});
+  }
+  long long port = cfg().replica_announce_port ? cfg().replica_announce_port : server.tcp_port;
+  buf += respCommand({"REPLCONF", "listening-port", std::to_string(port)});
+  l.sent_ip = !cfg().replica_announce_ip.empty();
+  if (l.sent_ip) buf += respCommand({"REPLCONF", "ip-address", cfg().replica_announce_ip});
+  buf += respCommand({"REPLCONF", "capa", "eof", "capa", "psync2"});
+  linkSend(buf);
+  l.state = l.sent_auth ? REPL_STATE_RECEIVE_AUTH_REPLY : REPL_STATE_RECEIVE_PORT_REPLY;
+}
+
+void sendPsync() {
+  auto& l = L();
+  auto& st = R();
+  std::string id = "?", off = "-1";
+  if (l.have_cached) {
+    id = st.id;
+    off = std::to_string(st.master_offset + 1);
+    serverLog(LogLevel::Notice, "Trying a partial resynchronization (request {}:{}).", id, off);
+  } else {
+    serverLog(LogLevel::Notice, "Partial resynchronization not possible (no cached master)");
+  }
+  linkSend(respCommand({"PSYNC", id, off}));
+  l.state = REPL_STATE_RECEIVE_PSYNC_REPLY;
+}
+
+// The socket becomes the master client: from now on the stream goes through the dispatcher.
+void createMasterClient(int db) {
+  auto& l = L();
+  std::string rest = std::move(l.inbuf);
+  int fd = l.fd;
+  // Hand the fd over: the link's own watcher goes, the client's comes.
+  if (l.poll) {
+    uv_poll_stop(l.poll);
+    uv_close(reinterpret_cast<uv_handle_t*>(l.poll),
+             [](uv_handle_t* h) { delete reinterpret_cast<uv_poll_t*>(h); });
+    l.poll = nullptr;
+  }
+  l.fd = -1;
+  l.inbuf.clear();
+  Client* c = createClient(fd, false);
+  c->is_master = true;
+  c->authenticated = true;
+  c->reply_mode = ReplyMode::Off;  // a master gets no replies (REPLCONF ACK is written apart)
+  applyReplyMode(*c);
+  c->addr = cfg().replicaof_host + ":" + std::to_string(cfg().replicaof_port);
+  sockaddr_storage ls{};
+  socklen_t llen = sizeof ls;
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&ls), &llen) == 0) {
+    char ip[INET6_ADDRSTRLEN] = {0};
+    int port = 0;
+    if (ls.ss_family == AF_INET) {
+      auto* s = reinterpret_cast<sockaddr_in*>(&ls);
+      inet_ntop(AF_INET, &s->sin_addr, ip, sizeof ip);
+      port = ntohs(s->sin_port);
+    } else if (ls.ss_family == AF_INET6) {
+      auto* s = reinterpret_cast<sockaddr_in6*>(&ls);
+      inet_ntop(AF_INET6, &s->sin6_addr, ip, sizeof ip);
+      port = ntohs(s->sin6_port);
+    }
+    c->laddr = std::string(ip) + ":" + std::to_string(port);
+  }
+  if (db >= 0 && db < static_cast<int>(server.dbs.size())) c->db = &server.dbs[static_cast<size_t>(db)];
+  l.master = c;
+  l.state = REPL_STATE_CONNECTED;
+  l.down_since = 0;
+  l.read_offset = R().master_offset;
+  if (!rest.empty()) {
+    l.read_offset += static_cast<long long>(rest.size());
+    c->querybuf = std::move(rest);
+    processInputBuffer(c);
+  }
+}
+
+// ---- Full synchronisation: the transfer and the load ----
+
+bool useDisklessLoad() {
+  int mode = static_cast<int>(cfg().repl_diskless_load);
+  return mode == REPL_DISKLESS_LOAD_SWAPDB ||
+         (mode == REPL_DISKLESS_LOAD_WHEN_DB_EMPTY && totalKeys() == 0);
+}
+
+// Loads the received snapshot with the LOADING state set; clients get -LOADING meanwhile.
+bool loadTransferredRdb(bool diskless, RdbReplInfo* info, std::string* err) {
+  auto& l = L();
+  server.loading = true;
+  server.loading_start_time = unixNow();
+  server.loading_total_bytes = static_cast<long long>(l.payload.size());
+  server.loading_loaded_bytes = 0;
+  RdbLoadOptions opts;
+  opts.repl_out = info;
+  opts.progress = [](size_t done, size_t) {
+    server.loading_loaded_bytes = static_cast<long long>(done);
+    updateCachedTime();
+    processEventsWhileBusy();
+  };
+  bool ok;
+  if (diskless) {
+    ok = rdbLoadFromBuffer(l.payload, *err, opts);
+  } else {
+    ok = rdbLoadFile(cfg().dbfilename, *err, opts) == RdbLoadStatus::Ok;
+  }
+  server.loading = false;
+  if (ok) {
+    server.rdb_last_load_keys_loaded = totalKeys();
+    serverLog(LogLevel::Notice, "Done loading RDB, keys loaded: {}, keys expired: {}.",
+              server.rdb_last_load_keys_loaded, 0);
+  }
+  return ok;
+}
+
+void transferDone() {
+  auto& l = L();
+  auto& st = R();
+  bool diskless = useDisklessLoad();
+  if (!diskless) {
+    // As Redis: the snapshot goes to a temp file, which then replaces dbfilename.
+    std::string tmp = "temp-" + std::to_string(unixNow()) + "." + std::to_string(getpid()) + ".rdb";
+    FILE* f = fopen(tmp.c_str(), "wb");
+    bool ok = f && fwrite(l.payload.data(), 1, l.payload.size(), f) == l.payload.size();
+    if (f) {
+      ok = fflush(f) == 0 && ok;
+      fsync(fileno(f));
+      fclose(f);
+    }
+    if (!ok || rename(tmp.c_str(), cfg().dbfilename.c_str()) != 0) {
+      serverLog(LogLevel::Warning,
+                "Failed trying to rename the temp DB into {} in MASTER <-> REPLICA "
+                "synchronization: {}",
+                cfg().dbfilename, strerror(errno));
+      unlink(tmp.c_str());
+      cancelHandshake();
+      return;
+    }
+  }
+  // The new history replaces ours: our replicas must resync, the backlog restarts.
+  disconnectReplicas();
+  serverLog(LogLevel::Notice, "MASTER <-> REPLICA sync: Flushing old data");
+  std::vector<Db> backup;
+  bool swapdb = diskless && cfg().repl_diskless_load == REPL_DISKLESS_LOAD_SWAPDB;
+  if (swapdb) {
+    backup.resize(server.dbs.size());
+    for (size_t i = 0; i < backup.size(); i++) backup[i].id = static_cast<int>(i);
+    std::swap(server.dbs, backup);
+    for (Client* c : server.client_list) c->db = &server.dbs[static_cast<size_t>(c->db - backup.data())];
+  } else {
+    emptyData(-1);
+  }
+  functionsClearLibraries();
+  serverLog(LogLevel::Notice, "MASTER <-> REPLICA sync: Loading DB in memory");
+  RdbReplInfo info;
+  std::string err;
+  // The socket is not read while loading: the watcher would fire into the load.
+  if (l.poll) uv_poll_stop(l.poll);
+  bool ok = loadTransferredRdb(diskless, &info, &err);
+  if (!ok) {
+    if (!err.empty()) serverLog(LogLevel::Warning, "{}", err);
+    serverLog(LogLevel::Warning,
+              "Failed trying to load the MASTER synchronization DB from {}, check server logs.",
+              diskless ? "socket" : "disk");
+    if (swapdb) {
+      std::swap(server.dbs, backup);
+      for (Client* c : server.client_list) c->db = &server.dbs[static_cast<size_t>(c->db - backup.data())];
+    } else {
+      emptyData(-1);
+    }
+    cancelHandshake();
+    return;
+  }
+  if (swapdb) serverLog(LogLevel::Notice, "MASTER <-> REPLICA sync: Discarding previously cached master state.");
+  l.payload.clear();
+  l.payload.shrink_to_fit();
+  st.id = l.full_id;
+  st.id2.assign(40, '0');
+  st.second_offset = -1;
+  st.master_offset = l.full_offset;
+  activateBacklog();
+  createMasterClient(info.repl_stream_db >= 0 ? info.repl_stream_db : 0);
+  serverLog(LogLevel::Notice, "MASTER <-> REPLICA sync: Finished with success");
+}
+
+// Reads the transfer: the "$<len>" / "$EOF:<mark>" header (keepalive newlines before it are
+// skipped), then the payload.
+void readTransfer() {
+  auto& l = L();
+  if (!l.transfer_header_read) {
+    std::string line;
+    while (true) {
+      if (!takeLine(&line)) return;
+      if (line.empty()) continue;  // the master's keepalive while it prepares the RDB
+      if (line[0] == '-') {
+        serverLog(LogLevel::Warning, "MASTER aborted replication with an error: {}", line.substr(1));
+        cancelHandshake();
+        return;
+      }
+      if (line[0] != '$') {
+        serverLog(LogLevel::Warning,
+                  "Bad protocol from MASTER, the first byte is not '$' (we received '{}'), are "
+                  "you sure the host and port are right?",
+                  line);
+        cancelHandshake();
+        return;
+      }
+      break;
+    }
+    bool diskless = useDisklessLoad();
+    if (line.rfind("$EOF:", 0) == 0 && line.size() >= 5 + 40) {
+      l.eofmark = line.substr(5, 40);
+      l.transfer_size = -1;
+      serverLog(LogLevel::Notice, "MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF {}",
+                diskless ? "to parser" : "to disk");
+    } else {
+      long long len = 0;
+      string2ll(std::string_view(line).substr(1), &len);
+      l.transfer_size = len;
+      serverLog(LogLevel::Notice, "MASTER <-> REPLICA sync: receiving {} bytes from master {}", len,
+                diskless ? "to parser" : "to disk");
+    }
+    l.transfer_header_read = true;
+    l.payload.clear();
+  }
+  if (l.transfer_size >= 0) {
+    size_t want = static_cast<size_t>(l.transfer_size) - l.payload.size();
+    size_t take = std::min(want, l.inbuf.size());
+    l.payload.append(l.inbuf, 0, take);
+    l.inbuf.erase(0, take);
+    if (static_cast<long long>(l.payload.size()) < l.transfer_size) return;
+  } else {
+    l.payload.append(l.inbuf);
+    l.inbuf.clear();
+    if (l.payload.size() < 40 || l.payload.compare(l.payload.size() - 40, 40, l.eofmark) != 0) return;
+    l.payload.resize(l.payload.size() - 40);
+  }
+  transferDone();
+}
+
+// One step of the state machine with the bytes read so far.
+void advanceHandshake() {
+  auto& l = L();
+  std::string line;
+  while (true) {
+    switch (l.state) {
+      case REPL_STATE_RECEIVE_PING_REPLY:
+        if (!takeLine(&line)) return;
+        // -NOAUTH / -NOPERM / -ERR operation not permitted: the master wants AUTH, which the
+        // handshake sends next.
+        if (!line.empty() && line[0] == '-' && line.rfind("-NOAUTH", 0) != 0 &&
+            line.rfind("-NOPERM", 0) != 0 && line.rfind("-ERR operation not permitted", 0) != 0) {
+          serverLog(LogLevel::Warning, "Error reply to PING from master: '{}'", line);
+          cancelHandshake();
+          return;
+        }
+        serverLog(LogLevel::Notice, "Master replied to PING, replication can continue...");
+        l.state = REPL_STATE_SEND_HANDSHAKE;
+        sendHandshake();
+        break;
+      case REPL_STATE_RECEIVE_AUTH_REPLY:
+        if (!takeLine(&line)) return;
+        if (!line.empty() && line[0] == '-') {
+          serverLog(LogLevel::Warning, "Unable to AUTH to MASTER: {}", line);
+          cancelHandshake();
+          return;
+        }
+        l.state = REPL_STATE_RECEIVE_PORT_REPLY;
+        break;
+      case REPL_STATE_RECEIVE_PORT_REPLY:
+        if (!takeLine(&line)) return;
+        if (!line.empty() && line[0] == '-')
+          serverLog(LogLevel::Notice, "(Non critical) Master does not understand REPLCONF listening-port: {}", line);
+        l.state = l.sent_ip ? REPL_STATE_RECEIVE_IP_REPLY : REPL_STATE_RECEIVE_CAPA_REPLY;
+        break;
+      case REPL_STATE_RECEIVE_IP_REPLY:
+        if (!takeLine(&line)) return;
+        if (!line.empty() && line[0] == '-')
+          serverLog(LogLevel::Notice, "(Non critical) Master does not understand REPLCONF ip-address: {}", line);
+        l.state = REPL_STATE_RECEIVE_CAPA_REPLY;
+        break;
+      case REPL_STATE_RECEIVE_CAPA_REPLY:
+        if (!takeLine(&line)) return;
+        if (!line.empty() && line[0] == '-')
+          serverLog(LogLevel::Notice, "(Non critical) Master does not understand REPLCONF capa: {}", line);
+        l.state = REPL_STATE_SEND_PSYNC;
+        sendPsync();
+        break;
+      case REPL_STATE_RECEIVE_PSYNC_REPLY: {
+        if (!takeLine(&line)) return;
+        if (line.empty()) break;  // keepalive newline while the master prepares
+        if (line.rfind("+FULLRESYNC", 0) == 0) {
+          std::vector<std::string> parts;
+          splitArgs(line, &parts);
+          long long off = -1;
+          if (parts.size() >= 3 && parts[1].size() == 40 && string2ll(parts[2], &off)) {
+            l.full_id = parts[1];
+            l.full_offset = off;
+          } else {
+            serverLog(LogLevel::Warning, "Master replied with wrong +FULLRESYNC syntax.");
+            l.full_id = std::string(40, '0');
+            l.full_offset = -1;
+          }
+          serverLog(LogLevel::Notice, "Full resync from master: {}:{}", l.full_id, l.full_offset);
+          if (l.have_cached) {
+            serverLog(LogLevel::Notice, "Discarding previously cached master state.");
+            l.have_cached = false;
+          }
+          l.state = REPL_STATE_TRANSFER;
+          l.transfer_header_read = false;
+          l.transfer_start = unixNow();
+          l.payload.clear();
+          readTransfer();
+          return;
+        }
+        if (line.rfind("+CONTINUE", 0) == 0) {
+          auto& st = R();
+          serverLog(LogLevel::Notice, "Successful partial resynchronization with master.");
+          std::string newid = line.size() > 10 ? line.substr(10) : std::string();
+          while (!newid.empty() && (newid.back() == ' ' || newid.back() == '\r')) newid.pop_back();
+          if (newid.size() == 40 && newid != st.id) {
+            // The master's history goes on under a new id (it was promoted): ours too, and
+            // the old one stays valid up to here, so our replicas can continue.
+            st.id2 = st.id;
+            st.second_offset = st.master_offset + 1;
+            st.id = newid;
+            serverLog(LogLevel::Notice, "Master replication ID changed to {}", newid);
+            disconnectReplicas();
+          }
+          if (!st.backlog_active) activateBacklog();
+          l.have_cached = false;
+          serverLog(LogLevel::Notice, "MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.");
+          createMasterClient(l.cached_db);
+          return;
+        }
+        if (line.rfind("-NOMASTERLINK", 0) == 0 || line.rfind("-LOADING", 0) == 0) {
+          serverLog(LogLevel::Notice,
+                    "Master is currently unable to PSYNC but should be in the future: {}", line);
+        } else if (line[0] == '-') {
+          serverLog(LogLevel::Warning, "Unexpected reply to PSYNC from master: {}", line);
+        } else {
+          serverLog(LogLevel::Warning, "Unexpected reply to PSYNC from master: {}", line);
+        }
+        cancelHandshake();
+        return;
+      }
+      case REPL_STATE_TRANSFER:
+        readTransfer();
+        return;
+      default:
+        return;
+    }
+  }
+}
+
+void onLinkEvent(uv_poll_t*, int status, int events) {
+  auto& l = L();
+  updateCachedTime();
+  if (l.state == REPL_STATE_CONNECTING) {
+    int err = 0;
+    socklen_t len = sizeof err;
+    getsockopt(l.fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    if (status < 0 || err) {
+      serverLog(LogLevel::Warning, "Error condition on socket for SYNC: {}", strerror(err ? err : ECONNREFUSED));
+      cancelHandshake();
+      return;
+    }
+    if (!(events & UV_WRITABLE)) return;
+    serverLog(LogLevel::Notice, "Non blocking connect for SYNC fired the event.");
+    l.state = REPL_STATE_RECEIVE_PING_REPLY;
+    l.lastio = unixNow();
+    linkWatch(UV_READABLE);
+    linkSend(respCommand({"PING"}));
+    return;
+  }
+  if (!(events & UV_READABLE)) return;
+  char buf[64 * 1024];
+  while (true) {
+    ssize_t n = read(l.fd, buf, sizeof buf);
+    if (n > 0) {
+      l.inbuf.append(buf, static_cast<size_t>(n));
+      l.lastio = unixNow();
+      if (n < static_cast<ssize_t>(sizeof buf)) break;
+      continue;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+    if (n < 0 && errno == EINTR) continue;
+    if (l.state == REPL_STATE_TRANSFER)
+      serverLog(LogLevel::Warning, "I/O error trying to sync with MASTER: {}",
+                n == 0 ? "connection lost" : strerror(errno));
+    else
+      serverLog(LogLevel::Warning, "Master closed the connection during the handshake");
+    cancelHandshake();
+    return;
+  }
+  advanceHandshake();
+}
+
+// ---- The replica's own commands ----
+
+// Redis's replicationSetMaster: follow host:port (the link restarts from CONNECT).
+void setMaster(const std::string& host, long long port) {
+  auto& l = L();
+  bool was_master = !isReplicaRole();
+  cfg().replicaof_host = host;
+  cfg().replicaof_port = port;
+  logSetRole('S');
+  if (l.master) freeClient(l.master);  // caches the master state (onMasterClientFreed)
+  cancelHandshake();
+  if (was_master) {
+    // Our own history is what we ask the new master to continue.
+    l.have_cached = true;
+    l.cached_db = R().seldb >= 0 ? R().seldb : 0;
+    l.down_since = 0;
+  }
+  l.state = REPL_STATE_CONNECT;
+  connectWithMaster();
+}
+
+// Redis's replicationUnsetMaster: become a master, keeping the history as id2.
+void unsetMaster() {
+  auto& l = L();
+  cfg().replicaof_host.clear();
+  cfg().replicaof_port = 0;
+  logSetRole('M');
+  if (l.master) {
+    Client* m = l.master;
+    l.master = nullptr;
+    freeClient(m);
+  }
+  if (l.have_cached) serverLog(LogLevel::Notice, "Discarding previously cached master state.");
+  l.have_cached = false;
+  cancelHandshake();
+  shiftReplicationId();
+  // Our replicas learn the new id by reconnecting (and continue partially).
+  disconnectReplicas();
+  l.state = REPL_STATE_NONE;
+  R().seldb = -1;
+}
+
+void replicaofCommand(Client& c) {
+  if (cfg().cluster_enabled) {
+    c.r().error("ERR REPLICAOF not allowed in cluster mode.");
+    return;
+  }
+  if (replicationFailoverInProgress()) {
+    c.r().error("ERR REPLICAOF not allowed while failing over.");
+    return;
+  }
+  if (equalsIgnoreCase(c.arg(1), "no") && equalsIgnoreCase(c.arg(2), "one")) {
+    if (isReplicaRole()) {
+      unsetMaster();
+      serverLog(LogLevel::Notice, "MASTER MODE enabled (user request from '{}')", clientInfoString(c));
+    }
+    c.r().ok();
+    return;
+  }
+  if (c.is_master) {
+    c.r().error("ERR Command is not valid when client is a replica.");
+    return;
+  }
+  long long port;
+  if (!getRangeLongOrReply(c, c.arg(2), 0, 65535, &port, "ERR Invalid master port")) return;
+  if (isReplicaRole() && equalsIgnoreCase(cfg().replicaof_host, c.arg(1)) && cfg().replicaof_port == port) {
+    serverLog(LogLevel::Notice,
+              "REPLICAOF would result into synchronization with the master we are already "
+              "connected with. No operation performed.");
+    c.r().status("OK Already connected to specified master");
+    return;
+  }
+  setMaster(c.arg(1), port);
+  serverLog(LogLevel::Notice, "REPLICAOF {}:{} enabled (user request from '{}')", c.arg(1), port,
+            clientInfoString(c));
+  c.r().ok();
+}
+
+void sendAckToMaster() {
+  auto& l = L();
+  if (!l.master) return;
+  l.master->out.append(respCommand({"REPLCONF", "ACK", std::to_string(R().master_offset)}));
+  queueClientWrite(l.master);
+}
+
+// ==== PSYNC CACHE ===========================================================================
+
+// The master client is gone: remember where we are, so the next PSYNC continues from here.
+void replicationCacheMaster() {
+  auto& l = L();
+  serverLog(LogLevel::Notice, "Caching the disconnected master state.");
+  l.have_cached = true;
+  l.cached_db = l.master && l.master->db ? l.master->db->id : 0;
+}
+
+// ==== WAIT AND GOOD REPLICAS ================================================================
+
+struct Waiter {
+  uint64_t client_id;
+  long long offset;      // the master offset the client's writes reached
+  long long numreplicas;
+  long long timeout_ms;  // absolute, 0 = forever
+};
+std::vector<Waiter> g_waiters;
+bool g_getack_pending = false;  // send REPLCONF GETACK before the loop sleeps
+
+long long replicasAckedAt(long long offset) {
+  long long n = 0;
+  for (const auto& rep : R().replicas)
+    if (liveClient(rep.client_id) && rep.ack_offset >= offset) n++;
+  return n;
+}
+
+size_t goodReplicas() {
+  long long now = unixNow();
+  size_t good = 0;
+  for (const auto& rep : R().replicas)
+    if (liveClient(rep.client_id) && now - rep.ack_time <= cfg().min_replicas_max_lag) good++;
+  return good;
+}
+
+// Unblocks the WAITs that are satisfied or timed out (reply: how many replicas acked).
+void processWaiters(bool timeouts_only) {
+  long long now = server.mstime_cached;
+  for (auto it = g_waiters.begin(); it != g_waiters.end();) {
+    Client* c = liveClient(it->client_id);
+    long long acked = replicasAckedAt(it->offset);
+    bool done = !c || (!timeouts_only && acked >= it->numreplicas) ||
+                (it->timeout_ms && now >= it->timeout_ms);
+    if (!done) {
+      ++it;
+      continue;
+    }
+    if (c) {
+      c->r().integer(acked);
+      c->blocked = false;
+      server.blocked_clients--;
+      queueClientWrite(c);
+      resumeClient(c);
+    }
+    it = g_waiters.erase(it);
+  }
+}
+
+// WAIT numreplicas timeout
+void waitCommand(Client& c) {
+  if (isReplicaRole()) {
+    c.r().error("ERR WAIT cannot be used with replica instances. Please also note that since "
+                "Redis 4.0 if a replica is configured to be writable (which is not the default) "
+                "writes to replicas are just local and are not propagated.");
+    return;
+  }
+  long long numreplicas, timeout;
+  if (!getLongLongOrReply(c, c.arg(1), &numreplicas)) return;
+  if (!getTimeoutOrReply(c, c.arg(2), false, &timeout)) return;
+  long long offset = R().master_offset;
+  long long acked = replicasAckedAt(offset);
+  if (acked >= numreplicas || server.in_exec || server.in_script) {
+    c.r().integer(acked);
+    return;
+  }
+  g_waiters.push_back(Waiter{c.id, offset, numreplicas, timeout});
+  c.blocked = true;
+  server.blocked_clients++;
+  g_getack_pending = true;
+}
+
+// ==== CRON ==================================================================================
+
+void replicaCron() {
+  auto& l = L();
+  if (!isReplicaRole()) return;
+  long long now = unixNow();
+  long long timeout = cfg().repl_timeout;
+  if ((l.state == REPL_STATE_CONNECTING || inHandshake(l.state)) && now - l.lastio > timeout) {
+    serverLog(LogLevel::Warning, "Timeout connecting to the MASTER...");
+    cancelHandshake();
+  }
+  if (l.state == REPL_STATE_TRANSFER && now - l.lastio > timeout) {
+    serverLog(LogLevel::Warning,
+              "Timeout receiving bulk data from MASTER... If the problem persists try to set "
+              "the 'repl-timeout' parameter in redis.conf to a larger value.");
+    cancelHandshake();
+  }
+  if (l.master && now - l.master->last_interaction / 1000 > timeout) {
+    serverLog(LogLevel::Warning, "MASTER timeout: no data nor PING received...");
+    freeClient(l.master);
+  }
+  if (l.state == REPL_STATE_CONNECT) connectWithMaster();
+  if (l.master) sendAckToMaster();
+}
+
+void replicationCron(uv_timer_t*) {
+  auto& st = R();
+  updateCachedTime();
+  pruneReplicas();
+  replicaCron();
+  st.cron_loops++;
+  long long period = std::max<long long>(cfg().repl_ping_replica_period, 1);
+  if (!isReplicaRole() && !st.replicas.empty() && st.cron_loops % period == 0) {
+    std::string ping = "*1\r\n$4\r\nPING\r\n";
+    appendToBacklog(ping);
+    writeToReplicas(ping);
+  }
+  // Replicas waiting for the diskless snapshot get a newline every second (keepalive).
+  processWaiters(true);
+}
+
+// ---- Commands table ----
+
 const CommandRow kRows[] = {
     {"sync", 1, "admin noscript no_async_loading no_multi", "@admin @slow @dangerous", 0, 0, 0,
      syncCommand, "server", "1.0.0", "Internal command used for replication", ""},
@@ -372,11 +1272,20 @@ const CommandRow kRows[] = {
     {"replconf", -1, "admin noscript loading stale allow_busy", "@admin @slow @dangerous", 0, 0, 0,
      replconfCommand, "server", "3.0.0", "An internal command for configuring the replication stream",
      "O(1)"},
+    {"replicaof", 3, "admin noscript stale no_async_loading", "@admin @slow @dangerous", 0, 0, 0,
+     replicaofCommand, "server", "5.0.0", "Make the server a replica of another instance, or promote it as master.",
+     "O(1)"},
+    {"slaveof", 3, "admin noscript stale no_async_loading", "@admin @slow @dangerous", 0, 0, 0,
+     replicaofCommand, "server", "1.0.0", "Make the server a replica of another instance, or promote it as master.",
+     "O(1)"},
+    {"wait", 3, "noscript", "@slow @connection", 0, 0, 0, waitCommand, "generic", "3.0.0",
+     "Wait for the synchronous replication of all the write commands sent in the context of the current connection",
+     "O(1)", "request_policy:all_shards response_policy:agg_min"},
 };
 
 }  // namespace
 
-// ---- Public ----------------------------------------------------------------------
+// ==== Public ================================================================================
 
 std::string& replicationId() { return R().id; }
 std::string& replicationId2() { return R().id2; }
@@ -399,34 +1308,177 @@ size_t replicationConnectedReplicas() {
   return R().replicas.size();
 }
 
+bool replicationIAmReplica() { return isReplicaRole(); }
+
+bool replicationCommandFromMaster() {
+  Client* cur = server.current_client;
+  if (cur && cur->is_master) return true;
+  ScriptRun* run = currentScript();
+  return run && run->caller && run->caller->is_master;
+}
+
+bool replicationLinkUp() { return L().state == REPL_STATE_CONNECTED; }
+
+bool replicationFailoverInProgress() { return false; }
+
+void replicationFeedFromMaster(Client& c, std::string_view applied) {
+  auto& l = L();
+  if (&c != l.master) return;
+  appendToBacklog(applied);
+  writeToReplicas(applied);
+}
+
+void replicationOnMasterRead(Client& c, size_t bytes) {
+  if (&c == L().master) L().read_offset += static_cast<long long>(bytes);
+}
+
+void replicationOnClientFreed(Client& c) {
+  auto& l = L();
+  if (&c == l.master) {
+    l.master = nullptr;
+    if (!isReplicaRole()) return;  // REPLICAOF NO ONE: nothing to cache
+    serverLog(LogLevel::Notice, "Connection with master lost.");
+    replicationCacheMaster();
+    l.state = REPL_STATE_CONNECT;
+    l.down_since = unixNow();
+    // Reconnect at once, as Redis does (the cron retries when it fails).
+    serverLog(LogLevel::Notice, "Reconnecting to MASTER {}:{}", cfg().replicaof_host, cfg().replicaof_port);
+    connectWithMaster();
+  }
+  for (auto it = g_waiters.begin(); it != g_waiters.end(); ++it)
+    if (it->client_id == c.id) {
+      g_waiters.erase(it);
+      // freeClient's unblockClient already counted it out.
+      if (c.blocked) {
+        c.blocked = false;
+        server.blocked_clients--;
+      }
+      break;
+    }
+}
+
+void replicationAckReceived() { processWaiters(false); }
+
+void replicationBeforeSleep() {
+  if (g_getack_pending) {
+    g_getack_pending = false;
+    if (!isReplicaRole() && R().backlog_active) {
+      std::string getack = respCommand({"REPLCONF", "GETACK", "*"});
+      appendToBacklog(getack);
+      writeToReplicas(getack);
+    }
+  }
+}
+
+bool replicationSaveInfo(RdbReplInfo* info) {
+  if (!R().backlog_active && !isReplicaRole()) return false;
+  *info = currentReplInfo();
+  return true;
+}
+
+std::string_view replicationRejectCommand(const Client& c) {
+  if (c.is_master) return {};
+  const Command* cmd = c.cmd;
+  bool is_exec = cmd->fullname == "exec";
+  bool is_write = cmd->has(CMD_WRITE) || (is_exec && (c.mstate_flags & CMD_WRITE));
+  if (!isReplicaRole()) {
+    if (is_write && cfg().min_replicas_to_write && cfg().min_replicas_max_lag &&
+        goodReplicas() < static_cast<size_t>(cfg().min_replicas_to_write))
+      return "NOREPLICAS Not enough good replicas to write.";
+    return {};
+  }
+  if (cfg().replica_read_only && is_write) return err::kReadonlyReplica;
+  if (!cfg().replica_serve_stale_data && L().state != REPL_STATE_CONNECTED) {
+    bool deny = !cmd->has(CMD_STALE);
+    if (is_exec)
+      for (const QueuedCommand& q : c.mstate) deny = deny || !q.cmd->has(CMD_STALE);
+    if (deny) return err::kMasterDown;
+  }
+  return {};
+}
+
 void replicationInit() {
   auto& st = R();
   if (st.initialised) return;
   st.initialised = true;
+  // A dataset saved with its replication position lets us continue partially: a replica
+  // asks its master for the next byte; a restarted master keeps the history as id2.
+  const RdbReplInfo& loaded = rdbLoadedReplInfo();
+  if (loaded.repl_id.size() == 40 && loaded.repl_offset >= 0 && loaded.repl_stream_db >= 0) {
+    if (isReplicaRole()) {
+      st.id = loaded.repl_id;
+      st.master_offset = loaded.repl_offset;
+      activateBacklog();
+      L().have_cached = true;
+      L().cached_db = loaded.repl_stream_db;
+    } else {
+      st.id2 = loaded.repl_id;
+      st.second_offset = loaded.repl_offset + 1;
+      st.master_offset = loaded.repl_offset;
+      activateBacklog();
+    }
+  }
+  if (isReplicaRole()) {
+    logSetRole('S');
+    L().state = REPL_STATE_CONNECT;
+  }
   uv_timer_init(server.loop, &st.cron);
   uv_timer_start(&st.cron, replicationCron, 1000, 1000);
   uv_unref(reinterpret_cast<uv_handle_t*>(&st.cron));
+  // The first connection is made by the first cron tick, as Redis's.
 }
 
 void replicationInfo(std::string& s) {
   auto& st = R();
+  auto& l = L();
   pruneReplicas();
+  long long now = unixNow();
   s += "# Replication\r\n";
-  s += "role:master\r\n";
+  if (!isReplicaRole()) {
+    s += "role:master\r\n";
+  } else {
+    s += "role:slave\r\n";
+    s += "master_host:" + cfg().replicaof_host + "\r\n";
+    s += "master_port:" + std::to_string(cfg().replicaof_port) + "\r\n";
+    s += std::string("master_link_status:") + (l.state == REPL_STATE_CONNECTED ? "up" : "down") + "\r\n";
+    s += "master_last_io_seconds_ago:" +
+         std::to_string(l.master ? now - l.master->last_interaction / 1000 : -1) + "\r\n";
+    s += std::string("master_sync_in_progress:") + (l.state == REPL_STATE_TRANSFER ? "1" : "0") + "\r\n";
+    long long reploff = 1, readoff = 1;
+    if (l.master) {
+      reploff = st.master_offset;
+      readoff = l.read_offset;
+    } else if (l.have_cached) {
+      reploff = readoff = st.master_offset;
+    }
+    s += "slave_read_repl_offset:" + std::to_string(readoff) + "\r\n";
+    s += "slave_repl_offset:" + std::to_string(reploff) + "\r\n";
+    if (l.state == REPL_STATE_TRANSFER) {
+      long long size = l.transfer_size;
+      long long read = static_cast<long long>(l.payload.size());
+      double perc = size ? static_cast<double>(read) / static_cast<double>(size) * 100 : 0;
+      s += "master_sync_total_bytes:" + std::to_string(size) + "\r\n";
+      s += "master_sync_read_bytes:" + std::to_string(read) + "\r\n";
+      s += "master_sync_left_bytes:" + std::to_string(size - read) + "\r\n";
+      s += fmt::format("master_sync_perc:{:.2f}\r\n", perc);
+      s += "master_sync_last_io_seconds_ago:" + std::to_string(now - l.lastio) + "\r\n";
+    }
+    if (l.state != REPL_STATE_CONNECTED)
+      s += "master_link_down_since_seconds:" +
+           std::to_string(l.down_since ? now - l.down_since : -1) + "\r\n";
+    s += "slave_priority:" + std::to_string(cfg().replica_priority) + "\r\n";
+    s += std::string("slave_read_only:") + (cfg().replica_read_only ? "1" : "0") + "\r\n";
+    s += std::string("replica_announced:") + (cfg().replica_announced ? "1" : "0") + "\r\n";
+  }
   s += "connected_slaves:" + std::to_string(st.replicas.size()) + "\r\n";
-  long long now = server.mstime_cached / 1000;
   for (size_t i = 0; i < st.replicas.size(); i++) {
     const auto& rep = st.replicas[i];
     s += "slave" + std::to_string(i) + ":ip=" + rep.ip + ",port=" + std::to_string(rep.listening_port) +
          ",state=online,offset=" + std::to_string(rep.ack_offset) +
          ",lag=" + std::to_string(now - rep.ack_time) + "\r\n";
   }
-  if (cfg().min_replicas_to_write && cfg().min_replicas_max_lag) {
-    size_t good = 0;
-    for (const auto& rep : st.replicas)
-      if (now - rep.ack_time <= cfg().min_replicas_max_lag) good++;
-    s += "min_slaves_good_slaves:" + std::to_string(good) + "\r\n";
-  }
+  if (cfg().min_replicas_to_write && cfg().min_replicas_max_lag)
+    s += "min_slaves_good_slaves:" + std::to_string(goodReplicas()) + "\r\n";
   s += "master_failover_state:no-failover\r\n";
   s += "master_replid:" + st.id + "\r\n";
   s += "master_replid2:" + st.id2 + "\r\n";
@@ -441,7 +1493,17 @@ void replicationInfo(std::string& s) {
 
 void replicationRole(Client& c) {
   auto& st = R();
+  auto& l = L();
   pruneReplicas();
+  if (isReplicaRole()) {
+    c.r().arrayLen(5);
+    c.r().bulk("slave");
+    c.r().bulk(cfg().replicaof_host);
+    c.r().integer(cfg().replicaof_port);
+    c.r().bulk(linkStateName(l.state));
+    c.r().integer(l.master ? st.master_offset : -1);
+    return;
+  }
   c.r().arrayLen(3);
   c.r().bulk("master");
   c.r().integer(st.master_offset);

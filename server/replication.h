@@ -6,11 +6,14 @@
 // master_repl_offset) and written to each online replica. A replica asking for a full
 // resynchronisation gets an RDB snapshot of the dataset built in memory (rdb.h); one that
 // asks to continue from an offset still in the backlog gets the missing bytes.
-// The replica side (REPLICAOF) is the replication issue's.
+// The replica side lives in the same file: REPLICAOF, the handshake state machine, the
+// transfer of the snapshot, the master client whose commands go through the dispatcher,
+// PSYNC2 (a replica's history is its master's), WAIT and min-replicas-to-write.
 #pragma once
 
 #include <string>
 
+#include "server/rdb.h"
 #include "server/server.h"
 
 namespace osprey {
@@ -35,6 +38,25 @@ size_t replicationConnectedReplicas();
 // Bytes waiting in the replicas' output buffers (INFO mem_clients_slaves; maxmemory leaves
 // them out, as Redis leaves out its replication buffer beyond the backlog).
 size_t replicationBuffersMemory();
+
+// ---- Replica role ----
+bool replicationIAmReplica();            // replicaof is set
+bool replicationLinkUp();
+// The running command comes from our master (directly, or a script it sent).
+bool replicationCommandFromMaster();                // the link with the master is CONNECTED
+bool replicationFailoverInProgress();
+// The master client applied `applied` (one command's bytes): our offset advances and the
+// bytes go on, unchanged, to our backlog and our own replicas.
+void replicationFeedFromMaster(Client& c, std::string_view applied);
+void replicationOnMasterRead(Client& c, size_t bytes);  // slave_read_repl_offset
+void replicationOnClientFreed(Client& c);  // the master link lost, a WAIT client gone
+void replicationAckReceived();             // a REPLCONF ACK may release WAIT clients
+void replicationBeforeSleep();             // GETACK for new WAIT clients
+// The replication position to write in a snapshot's aux fields; false when none.
+bool replicationSaveInfo(RdbReplInfo* info);
+// The dispatcher's replication refusals, in Redis's order: NOREPLICAS (min-replicas-to-write),
+// READONLY (read-only replica), MASTERDOWN (stale data refused). Empty: the command may run.
+std::string_view replicationRejectCommand(const Client& c);
 
 CommandRows replicationCommands();
 

@@ -120,7 +120,8 @@ void processEventsWhileBusy() {
   for (Client* c : server.client_list) {
     if (c->fd < 0 || c->close_asap) continue;
     short ev = 0;
-    if (!c->protected_ && !c->postponed) ev |= POLLIN;
+    // The master link is not read while busy or loading: its stream waits, in order.
+    if (!c->protected_ && !c->postponed && !c->is_master) ev |= POLLIN;
     if (!c->out.empty()) ev |= POLLOUT;
     if (!ev) continue;
     fds.push_back(pollfd{c->fd, ev, 0});

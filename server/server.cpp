@@ -82,6 +82,7 @@ static void onBeforeSleep(uv_prepare_t*) {
   checkClientPauseTimeout();
   if (cfg().hz > 0 && server.active_expire_enabled) activeExpireCycle(true);
   processUnblockedClients();
+  replicationBeforeSleep();
   handleClientsWithPendingWrites();
   freeClientsInAsyncQueue();
 }
