@@ -123,10 +123,7 @@ int main(int argc, char** argv) {
     if (f) f << getpid() << "\n";
   }
 
-  if (st.myid.empty()) {
-    st.myid = randomHex(40);
-    flushConfig();
-  }
+  if (st.myid.empty()) st.myid = randomHex(40);
   flushConfig();  // as Redis does at start: the file now describes the running state
   serverLog(LogLevel::Warning, "Sentinel ID is {}", st.myid);
   for (auto& [name, m] : st.masters) sentinelEvent(osprey::sentinel::LL_WARNING, "+monitor", m.get(), " quorum " + std::to_string(m->quorum));

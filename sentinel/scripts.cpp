@@ -58,6 +58,8 @@ void runPendingScripts() {
       std::vector<char*> argv;
       for (auto& a : job->argv) argv.push_back(a.data());
       argv.push_back(nullptr);
+      // The script must not inherit our sockets or log file.
+      for (int fd = 3; fd < 65536; fd++) close(fd);
       execve(argv[0], argv.data(), environ);
       _exit(2);  // could not run the script
     } else {
