@@ -29,6 +29,7 @@ constexpr const char* kAuthNoPassword =
     "configuration is correct?";
 constexpr const char* kOnlyHello = "ERR Only HELLO messages are accepted by Sentinel instances.";
 constexpr const char* kConfigOnlyGetSet = "ERR Only SENTINEL CONFIG GET <option> / SET <option> <value> are supported.";
+constexpr const char* kSaveFailed = "ERR Failed to save config file. Check server logs.";
 constexpr const char* kScriptsDenied =
     "ERR Reconfiguration of scripts path is denied for security reasons. Check the deny-scripts-reconfig "
     "configuration directive in your Sentinel configuration";
@@ -71,6 +72,12 @@ bool getLongLong(Client* c, const std::string& s, long long* out, const char* ms
   if (string2ll(s, out)) return true;
   c->r().error(msg ? std::string("ERR ") + msg : err::kNotInteger);
   return false;
+}
+
+// sentinelFlushConfigAndReply: +OK, or Redis's error when the rewrite failed.
+void flushConfigAndReply(Client* c) {
+  if (flushConfig()) c->r().ok();
+  else c->r().error(err::kSaveFailed);
 }
 
 Instance* masterOrReply(Client* c, const std::string& name) {
@@ -279,15 +286,13 @@ void sentinelMonitor(Client* c) {
     c->r().error("ERR " + e);
     return;
   }
-  flushConfig();
+  bool saved = flushConfig();
   sentinelEvent(LL_WARNING, "+monitor", ri, " quorum " + std::to_string(ri->quorum));
-  c->r().ok();
+  if (saved) c->r().ok();
+  else c->r().error(err::kSaveFailed);
 }
 
-void sentinelFlushconfig(Client* c) {
-  flushConfig();
-  c->r().ok();
-}
+void sentinelFlushconfig(Client* c) { flushConfigAndReply(c); }
 
 void sentinelRemove(Client* c) {
   Instance* ri = masterOrReply(c, c->argv[2]);
@@ -296,8 +301,7 @@ void sentinelRemove(Client* c) {
   auto it = S().masters.find(ri->name);
   releaseInstance(std::move(it->second));
   S().masters.erase(it);
-  flushConfig();
-  c->r().ok();
+  flushConfigAndReply(c);
 }
 
 void sentinelCkquorum(Client* c) {
@@ -395,12 +399,13 @@ void sentinelSet(Client* c) {
     else
       sentinelEvent(LL_WARNING, "+set", ri, " " + a[old_j]);
   }
-  if (changes) flushConfig();
   if (badarg) {
+    if (changes) flushConfig();
     c->r().error("ERR Invalid argument '" + a[badarg] + "' for SENTINEL SET '" + option + "'");
     return;
   }
-  c->r().ok();
+  if (changes) flushConfigAndReply(c);
+  else c->r().ok();
 }
 
 void sentinelInfoCache(Client* c) {
@@ -557,8 +562,7 @@ void sentinelConfig(Client* c) {
       c->r().error("ERR Invalid value '" + val + "' to SENTINEL CONFIG SET '" + a[3] + "'");
       return;
     }
-    flushConfig();
-    c->r().ok();
+    flushConfigAndReply(c);
     return;
   }
   c->r().error(err::kConfigOnlyGetSet);

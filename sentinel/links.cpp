@@ -432,10 +432,11 @@ void processHelloMessage(std::string_view payload) {
     } else {
       Instance* other = instanceByAddrAndRunid(master->sentinels, h.ip, h.port, "");
       if (other) {
+        // Another run id at this address: a restarted sentinel with a new id. The old
+        // one is forgotten everywhere.
         sentinelEvent(LL_NOTICE, "+sentinel-invalid-addr", other, "");
-        other->addr.port = 0;
-        closeLinks(other);
-        updateSentinelAddressInAllMasters(other);
+        std::string obsolete = other->runid;
+        for (auto& [name, m] : S().masters) removeMatchingSentinelFromMaster(m.get(), obsolete);
       }
     }
     std::string err;
