@@ -39,15 +39,23 @@ UNIT_SRC := $(wildcard tests/unit/*.cpp)
 COMMON_OBJ := $(COMMON_SRC:%.cpp=$(OBJDIR)/%.o)
 SERVER_OBJ := $(SERVER_SRC:%.cpp=$(OBJDIR)/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.cpp=$(OBJDIR)/%.o)
+SENTINEL_SRC := $(wildcard sentinel/*.cpp)
+SENTINEL_OBJ := $(SENTINEL_SRC:%.cpp=$(OBJDIR)/%.o)
+# The pure parsers of sentinel/ are unit tested with the server's tests.
+SENTINEL_UNIT_OBJ := $(OBJDIR)/sentinel/info_parse.o
 
 .PHONY: all deps run test unit integration busy system compat compat-smoke bench clean
-all: $(BINDIR)/osprey-server
+all: $(BINDIR)/osprey-server $(BINDIR)/osprey-sentinel
 
 $(BINDIR)/osprey-server: $(COMMON_OBJ) $(SERVER_OBJ) $(OBJDIR)/server/main.o
 	@mkdir -p $(BINDIR)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BINDIR)/unit-tests: $(COMMON_OBJ) $(SERVER_OBJ) $(UNIT_OBJ)
+$(BINDIR)/osprey-sentinel: $(COMMON_OBJ) $(SENTINEL_OBJ)
+	@mkdir -p $(BINDIR)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BINDIR)/unit-tests: $(COMMON_OBJ) $(SERVER_OBJ) $(UNIT_OBJ) $(SENTINEL_UNIT_OBJ)
 	@mkdir -p $(BINDIR)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -122,4 +130,4 @@ bench-smoke: $(BINDIR)/osprey-server
 clean:
 	rm -rf build bin
 
--include $(COMMON_OBJ:.o=.d) $(SERVER_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(OBJDIR)/server/main.d
+-include $(COMMON_OBJ:.o=.d) $(SERVER_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(OBJDIR)/server/main.d $(SENTINEL_OBJ:.o=.d)

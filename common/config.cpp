@@ -1210,6 +1210,9 @@ bool runDirective(const Args& argv, int depth, bool* handled, LoadFailure* failu
     return true;
   }
   if (d == "sentinel") {
+    // osprey-sentinel registers a handler; the server refuses the directive as Redis does.
+    auto it = directiveHandlers().find(d);
+    if (it != directiveHandlers().end()) return it->second(argv, err);
     if (argc != 1) {
       *err = "sentinel directive while not in sentinel mode";
       return false;

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Runs the upstream Redis 7.0.15 Sentinel suite (tests/sentinel, ./runtest-sentinel) with
+# osprey-sentinel as src/redis-sentinel. The data nodes are the real redis-server by default
+# (until Osprey's replica side lands); --server picks another binary (e.g. bin/osprey-server).
+#
+#   tcl-compat/run-sentinel.sh                       every unit, osprey-sentinel + redis-server
+#   tcl-compat/run-sentinel.sh --units 00-base,05-manual
+#   tcl-compat/run-sentinel.sh --sentinel /usr/bin/redis-sentinel    reference run
+#
+# Options:
+#   --sentinel PATH   sentinel under test (default bin/osprey-sentinel)
+#   --server PATH     data node binary (default /usr/bin/redis-server)
+#   --units LIST      comma-separated unit names (file names without .tcl); default all 13
+#   --unit-timeout S  wall clock per unit, then killed (default 600)
+#   -- ARGS...        extra runtest-sentinel arguments (e.g. -- --dont-clean)
+#
+# The suite uses its own fixed ports (sentinels from 20000, servers from 30000), so only one
+# run per machine at a time. Prints one line per unit: passed / failed, and the total; the
+# full output of each unit is in tcl-compat/results/sentinel-<unit>.log. Exits 1 on a failure.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+cd "$ROOT"
+SUITE="$HERE/cache/redis-7.0.15"
+WORK="$HERE/work-sentinel"
+RESULTS="$HERE/results"
+SENTINEL="bin/osprey-sentinel"
+SERVER="/usr/bin/redis-server"
+UNITS=""
+UNIT_TIMEOUT=600
+EXTRA=()
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --sentinel) SENTINEL="$2"; shift ;;
+    --server) SERVER="$2"; shift ;;
+    --units) UNITS="$2"; shift ;;
+    --unit-timeout) UNIT_TIMEOUT="$2"; shift ;;
+    --) shift; EXTRA=("$@"); break ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run-sentinel: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+[ -d "$SUITE/tests/sentinel" ] || { echo "run-sentinel: the upstream suite is not fetched; run tcl-compat/run.sh --units unit/ping once" >&2; exit 2; }
+SENTINEL="$(cd "$(dirname "$SENTINEL")" && pwd)/$(basename "$SENTINEL")"
+SERVER="$(cd "$(dirname "$SERVER")" && pwd)/$(basename "$SERVER")"
+
+# A private copy of the suite's tree, with our binaries where the suite looks for them.
+rm -rf "$WORK"
+mkdir -p "$WORK/src" "$RESULTS"
+cp -r "$SUITE/tests" "$SUITE/runtest-sentinel" "$WORK/"
+ln -s "$SENTINEL" "$WORK/src/redis-sentinel"
+ln -s "$SERVER" "$WORK/src/redis-server"
+ln -s "$(command -v redis-cli)" "$WORK/src/redis-cli"
+mkdir -p "$WORK/tests/sentinel/tmp"
+
+if [ -z "$UNITS" ]; then
+  UNITS="$(cd "$WORK/tests/sentinel/tests" && ls *.tcl | sed 's/\.tcl$//' | paste -sd, -)"
+fi
+
+total_ok=0; total_err=0; status=0
+IFS=',' read -r -a unit_list <<< "$UNITS"
+for unit in "${unit_list[@]}"; do
+  log="$RESULTS/sentinel-$unit.log"
+  # Each unit alone (--single), as the suite's instances are shared state between units.
+  (cd "$WORK" && TERM=dumb timeout -k 10 "$UNIT_TIMEOUT" ./runtest-sentinel --single "$unit" "${EXTRA[@]}") >"$log" 2>&1 || true
+  ok=$(grep -c ': .*OK$' "$log" || true)
+  # Tests print "<time>> <name>: OK" or "... FAILED: ..."; a unit that dies counts as a failure.
+  err=$(grep -c 'FAILED' "$log" || true)
+  if ! grep -q 'GOOD! No errors.\|test(s) failed.' "$log"; then err=$((err + 1)); fi
+  printf '%-28s %3d passed  %3d failed\n' "$unit" "$ok" "$err"
+  total_ok=$((total_ok + ok)); total_err=$((total_err + err))
+  [ "$err" -eq 0 ] || status=1
+done
+printf '%-28s %3d passed  %3d failed\n' "total" "$total_ok" "$total_err"
+rm -rf "$WORK/tests/sentinel/tmp"
+exit $status

@@ -1,0 +1,322 @@
+#!/usr/bin/env python3
+"""osprey-sentinel among real redis-sentinels, failing real redis-servers over.
+
+usage: test_sentinel.py <osprey-sentinel> [reference redis-sentinel] [redis-server]
+
+1. Exact replies: the same requests to osprey-sentinel and to the real redis-sentinel
+   7.0.15 (errors, SENTINEL subcommands, PING, HELLO, PUBLISH ...) must give the same bytes.
+2. A mixed deployment: a real redis-server master with two real replicas, watched by one
+   osprey-sentinel and two real redis-sentinels (quorum 2, down-after 2000 ms). Every
+   sentinel discovers the others and the replicas (hello messages both ways). The master is
+   killed: all three must agree on the same new master and the same config epoch, the
+   osprey-sentinel publishes +sdown, +odown and +switch-master with Redis's payloads, its
+   rewritten config names the new master, the epoch and the other sentinels, and the other
+   replica follows the new master. Then the new master is killed too: a second failover,
+   epoch 2, agreed again.
+
+Ports come from OSPREY_TEST_PORTS (default 7800-7839). Prints `N passed, M failed` last and
+exits 1 on any failure.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_busy import Conn, port_free  # noqa: E402  (shared RESP client)
+
+passed = 0
+failed = 0
+
+
+def check(name, got, expected):
+    global passed, failed
+    if got == expected:
+        passed += 1
+        print("ok   " + name)
+    else:
+        failed += 1
+        print("FAIL %s\n     got      %r\n     expected %r" % (name, got, expected))
+
+
+def free_ports():
+    spec = os.environ.get("OSPREY_TEST_PORTS", "7800-7839")
+    lo, _, hi = spec.partition("-")
+    for p in range(int(lo), int(hi or lo) + 1):
+        if port_free(p):
+            yield p
+
+
+PORTS = None
+
+
+def next_port():
+    return next(PORTS)
+
+
+def call(port, *args, timeout=5.0):
+    c = Conn(port)
+    c.send(*args)
+    r = c.read_reply(timeout)
+    c.close()
+    return r
+
+
+def parse(raw):
+    """A RESP2 reply as Python values (bulk/status -> str, arrays -> lists)."""
+    pos = 0
+
+    def one():
+        nonlocal pos
+        end = raw.index(b"\r\n", pos)
+        line = raw[pos:end]
+        pos = end + 2
+        t, body = line[:1], line[1:]
+        if t in (b"+", b"-"):
+            return body.decode()
+        if t == b":":
+            return int(body)
+        if t == b"$":
+            n = int(body)
+            if n < 0:
+                return None
+            s = raw[pos:pos + n].decode()
+            pos += n + 2
+            return s
+        if t == b"*":
+            n = int(body)
+            return None if n < 0 else [one() for _ in range(n)]
+        raise ValueError(line)
+    return one()
+
+
+def as_dict(lst):
+    return dict(zip(lst[0::2], lst[1::2]))
+
+
+class Proc:
+    def __init__(self, argv, workdir, log):
+        self.argv = argv
+        self.dir = workdir
+        self.log = log
+        self.proc = None
+
+    def start(self, port):
+        out = open(self.log, "a")
+        self.proc = subprocess.Popen(self.argv, stdout=out, stderr=subprocess.STDOUT, cwd=self.dir)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            try:
+                if call(port, "PING", timeout=1.0) == b"+PONG\r\n":
+                    return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("could not start %s" % " ".join(self.argv))
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def start_server(binary, base, port, *extra):
+    d = os.path.join(base, "redis-%d" % port)
+    os.makedirs(d, exist_ok=True)
+    p = Proc([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", d] + list(extra),
+             d, os.path.join(d, "log.txt"))
+    return p.start(port)
+
+
+def start_sentinel(binary, base, port, master_port, extra_lines=()):
+    d = os.path.join(base, "sentinel-%d" % port)
+    os.makedirs(d)
+    conf = os.path.join(d, "sentinel.conf")
+    with open(conf, "w") as f:
+        f.write("port %d\nbind 127.0.0.1\ndir %s\nlogfile log.txt\n" % (port, d))
+        f.write("sentinel monitor mymaster 127.0.0.1 %d 2\n" % master_port)
+        f.write("sentinel down-after-milliseconds mymaster 2000\n")
+        f.write("sentinel failover-timeout mymaster 10000\n")
+        for line in extra_lines:
+            f.write(line + "\n")
+    p = Proc([binary, conf], d, os.path.join(d, "stdout.txt"))
+    p.conf = conf
+    p.port = port
+    return p.start(port)
+
+
+def wait_for(cond, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if cond():
+                return True
+        except (OSError, ValueError, TypeError, KeyError):
+            pass
+        time.sleep(0.2)
+    return False
+
+
+# ---- 1. Exact replies against the real redis-sentinel ----------------------------------
+
+SAME_REPLIES = [
+    ("PING",), ("PING", "hello"), ("PING", "a", "b"), ("GET", "k"), ("SENTINEL",),
+    ("SENTINEL", "foo"), ("SENTINEL", "masters", "x"), ("SENTINEL", "master", "nope"),
+    ("SENTINEL", "replicas", "nope"), ("SENTINEL", "sentinels", "nope"),
+    ("SENTINEL", "get-master-addr-by-name", "nope"), ("SENTINEL", "monitor"),
+    ("SENTINEL", "monitor", "m2", "127.0.0.1", "abc", "2"), ("SENTINEL", "monitor", "m2", "127.0.0.1", "70000", "2"),
+    ("SENTINEL", "monitor", "m2", "127.0.0.1", "6379", "x"), ("SENTINEL", "monitor", "m2", "127.0.0.1", "6379", "0"),
+    ("SENTINEL", "monitor", "m2", "localhost", "6379", "2"), ("SENTINEL", "monitor", "mymaster", "127.0.0.1", "6379", "2"),
+    ("SENTINEL", "set", "mymaster", "foo", "1"), ("SENTINEL", "set", "mymaster", "quorum", "0"),
+    ("SENTINEL", "set", "nope", "quorum", "1"), ("SENTINEL", "set", "mymaster", "quorum"),
+    ("SENTINEL", "set", "mymaster", "down-after-milliseconds", "-1"),
+    ("SENTINEL", "set", "mymaster", "notification-script", "/bin/true"),
+    ("SENTINEL", "debug", "foo", "1"), ("SENTINEL", "debug", "ping-period", "0"), ("SENTINEL", "debug", "ping-period"),
+    ("SENTINEL", "simulate-failure", "help"), ("SENTINEL", "simulate-failure", "foo"),
+    ("SENTINEL", "is-master-down-by-addr", "127.0.0.1", "x", "0", "*"),
+    ("SENTINEL", "is-master-down-by-addr", "127.0.0.1", "1", "0", "*"),
+    ("SENTINEL", "remove", "nope"), ("SENTINEL", "failover", "nope"), ("SENTINEL", "ckquorum", "nope"),
+    ("SENTINEL", "config", "get", "resolve-hostnames"), ("SENTINEL", "config", "get", "*"),
+    ("SENTINEL", "config", "foo", "x"), ("SENTINEL", "config", "set", "foo", "bar"),
+    ("SENTINEL", "config", "set", "announce-port", "abc"), ("SENTINEL", "info-cache", "nope"),
+    ("SENTINEL", "pending-scripts"), ("SENTINEL", "help"), ("SENTINEL", "reset", "nomatch*"),
+    ("PUBLISH", "a", "b"), ("HELLO", "4"), ("HELLO", "x"), ("AUTH", "x"), ("SHUTDOWN", "foo"),
+    ("CLIENT", "foo"), ("CLIENT", "kill", "1.2.3.4:5"), ("CLIENT", "getname"), ("SUBSCRIBE",),
+]
+
+
+def test_same_replies(osprey, reference, server, base):
+    mport = next_port()
+    master = start_server(server, base, mport)
+    ours = start_sentinel(osprey, base, next_port(), mport)
+    theirs = start_sentinel(reference, base, next_port(), mport)
+    try:
+        for req in SAME_REPLIES:
+            check("same reply: " + " ".join(req), call(ours.port, *req), call(theirs.port, *req))
+        # ROLE and INFO sentinel name the monitored master the same way.
+        check("ROLE", call(ours.port, "ROLE"), call(theirs.port, "ROLE"))
+        ok = wait_for(lambda: call(ours.port, "INFO", "sentinel") == call(theirs.port, "INFO", "sentinel"), 5)
+        check("INFO sentinel", ok, True)
+    finally:
+        for p in (ours, theirs, master):
+            p.kill()
+
+
+# ---- 2. Mixed deployment failover --------------------------------------------------------
+
+def sentinel_view(port):
+    m = as_dict(parse(call(port, "SENTINEL", "MASTER", "mymaster")))
+    addr = parse(call(port, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster"))
+    return m, int(addr[1])
+
+
+def read_events(conn, until, timeout):
+    """Pub/Sub pmessage events (channel, payload) until `until` is seen or the time is up."""
+    events = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        raw = conn.read_reply(max(0.1, deadline - time.monotonic()))
+        if raw is None:
+            continue
+        msg = parse(raw)
+        if isinstance(msg, list) and msg and msg[0] == "pmessage":
+            events.append((msg[2], msg[3]))
+            if msg[2] == until:
+                break
+    return events
+
+
+def test_mixed_failover(osprey, reference, server, base):
+    mport = next_port()
+    rports = [next_port(), next_port()]
+    servers = {mport: start_server(server, base, mport)}
+    for p in rports:
+        servers[p] = start_server(server, base, p, "--replicaof", "127.0.0.1", str(mport))
+    ours = start_sentinel(osprey, base, next_port(), mport)
+    real = [start_sentinel(reference, base, next_port(), mport) for _ in range(2)]
+    sentinels = [ours] + real
+    try:
+        for s in sentinels:
+            ok = wait_for(lambda: sentinel_view(s.port)[0]["num-other-sentinels"] == "2" and
+                          sentinel_view(s.port)[0]["num-slaves"] == "2", 20)
+            check("sentinel %d discovered 2 sentinels and 2 replicas" % s.port, ok, True)
+        check("CKQUORUM on osprey-sentinel", call(ours.port, "SENTINEL", "CKQUORUM", "mymaster"),
+              b"+OK 3 usable Sentinels. Quorum and failover authorization can be reached\r\n")
+        myid = parse(call(ours.port, "SENTINEL", "MYID"))
+        check("osprey-sentinel's id is known to the real ones",
+              all(any(s["runid"] == myid for s in map(as_dict, parse(call(r.port, "SENTINEL", "SENTINELS", "mymaster"))))
+                  for r in real), True)
+
+        for round_no, epoch in ((1, 1), (2, 2)):
+            sub = Conn(ours.port)
+            sub.send("PSUBSCRIBE", "*")
+            sub.read_reply()
+            old = parse(call(ours.port, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster"))
+            old_port = int(old[1])
+            servers[old_port].kill()
+            events = read_events(sub, "+switch-master", 40)
+            sub.close()
+            names = [e[0] for e in events]
+            for ev in ("+sdown", "+odown", "+new-epoch", "+switch-master"):
+                check("round %d: osprey-sentinel published %s" % (round_no, ev), ev in names, True)
+            sdown = [p for c, p in events if c == "+sdown"]
+            check("round %d: +sdown payload" % round_no, sdown[:1],
+                  ["master mymaster 127.0.0.1 %d" % old_port])
+            odown = [p for c, p in events if c == "+odown"]
+            check("round %d: +odown payload" % round_no, bool(odown) and
+                  re.fullmatch(r"master mymaster 127\.0\.0\.1 %d #quorum [23]/2" % old_port, odown[0]) is not None, True)
+            switch = [p for c, p in events if c == "+switch-master"]
+            new_port = int(switch[0].split()[-1]) if switch else -1
+            check("round %d: +switch-master payload" % round_no, switch[:1],
+                  ["mymaster 127.0.0.1 %d 127.0.0.1 %d" % (old_port, new_port)])
+            check("round %d: new master is a former replica" % round_no,
+                  new_port in servers and new_port != old_port, True)
+            agreed = wait_for(lambda: all(sentinel_view(s.port)[1] == new_port and
+                                          sentinel_view(s.port)[0]["config-epoch"] == str(epoch)
+                                          for s in sentinels), 20)
+            check("round %d: all sentinels agree on master %d, config-epoch %d" % (round_no, new_port, epoch),
+                  agreed, True)
+            check("round %d: new master's ROLE" % round_no, parse(call(new_port, "ROLE"))[0], "master")
+            conf = open(ours.conf).read()
+            check("round %d: config rewritten with the new master" % round_no,
+                  "sentinel monitor mymaster 127.0.0.1 %d 2" % new_port in conf, True)
+            check("round %d: config current-epoch" % round_no, "sentinel current-epoch %d" % epoch in conf, True)
+            check("round %d: config names both real sentinels" % round_no,
+                  conf.count("sentinel known-sentinel mymaster 127.0.0.1 ") == 2, True)
+            if round_no == 1:
+                other = [p for p in rports if p != new_port][0]
+                ok = wait_for(lambda: parse(call(other, "ROLE"))[1:3] == ["127.0.0.1", new_port] and
+                              parse(call(other, "ROLE"))[3] == "connected", 20)
+                check("round 1: the other replica follows the new master", ok, True)
+                # The old master comes back: it is turned into a replica of the new one.
+                servers[old_port] = start_server(server, base, old_port)
+                ok = wait_for(lambda: parse(call(old_port, "ROLE"))[1:3] == ["127.0.0.1", new_port], 30)
+                check("round 1: restarted old master reconfigured as a replica", ok, True)
+    finally:
+        for p in sentinels + list(servers.values()):
+            p.kill()
+
+
+def main():
+    global PORTS
+    if len(sys.argv) < 2:
+        print(__doc__)
+        sys.exit(2)
+    osprey = os.path.abspath(sys.argv[1])
+    reference = sys.argv[2] if len(sys.argv) > 2 else "/usr/bin/redis-sentinel"
+    server = sys.argv[3] if len(sys.argv) > 3 else "/usr/bin/redis-server"
+    PORTS = free_ports()
+    base = tempfile.mkdtemp(prefix="osprey-sentinel-")
+    try:
+        test_same_replies(osprey, reference, server, base)
+        test_mixed_failover(osprey, reference, server, base)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    print("%d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
