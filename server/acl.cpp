@@ -349,14 +349,16 @@ bool aclUserHasFullKeyRead(Client& c) {
 // ==== ACL command ============================================================
 
 static void aclSetuserCommand(Client& c) {
-  const std::string& name = c.arg(2);
+  // Usernames and rules (passwords) never reach SLOWLOG: redacted once read, as Redis does.
+  std::string name = c.arg(2);
+  std::vector<std::string> rules(c.argv.begin() + 3, c.argv.end());
+  for (size_t j = 2; j < c.argc(); j++) c.argv[j] = "(redacted)";
   for (char ch : name) {
     if (ch == 0 || ch == ' ' || ch == '\t' || ch == '\n' || ch == '\v' || ch == '\f' || ch == '\r') {
       c.r().error("ERR Usernames can't contain spaces or null characters");
       return;
     }
   }
-  std::vector<std::string> rules(c.argv.begin() + 3, c.argv.end());
   std::unique_ptr<acl::User> before;
   std::string err = acls().setUser(name, rules, &before);
   if (!err.empty()) {
