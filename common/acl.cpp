@@ -631,6 +631,10 @@ static void catPattern(std::string& out, const KeyPattern& p) {
     out += "%R~";
   } else if (p.perms == kKeyWrite) {
     out += "%W~";
+  } else {
+    // "%~pat" (neither R nor W) is accepted by SETUSER; Redis 7.0.15 then panics when it
+    // describes the user. We describe it as given instead, which loads back the same.
+    out += "%~";
   }
   out += p.pattern;
 }

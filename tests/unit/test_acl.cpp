@@ -152,6 +152,9 @@ TEST_CASE("acl: key and channel patterns") {
   const Selector& s = a.find("u")->selectors[0];
   CHECK(Acl::describeKeys(s) == "~foo ~bar ~baz %R~r*");
   CHECK(Acl::describeChannels(s) == "&c1 &c2");
+  // A pattern with neither R nor W (Redis panics describing it): described as given.
+  CHECK(setErr(a, {"%~odd"}, "w") == "");
+  CHECK(Acl::describeKeys(a.find("w")->selectors[0]) == "%~odd");
   CHECK(setErr(a, {"allkeys", "allchannels"}) == "");
   CHECK(a.describeUser(*a.find("u")) == "off ~* &* -@all");
   CHECK(setErr(a, {"resetkeys", "resetchannels"}) == "");
