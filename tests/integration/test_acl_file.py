@@ -11,6 +11,9 @@ usage: test_acl_file.py <path to osprey-server> [<path to redis-server>]
    same ACL LIST; so does an Osprey started with it.
 3. A file with errors is refused by both with the same error, and nothing changes.
 4. redis-cli --user/--pass and AUTH user pass work against Osprey as against Redis.
+5. redis-py (Debian's python3-redis: run this with /usr/bin/python3) as an application uses
+   it: a client with username/password, ACL SETUSER/GETUSER/WHOAMI/DELUSER through its API,
+   its NoPermissionError and AuthenticationError; the same outcomes on both servers.
 Ports come from OSPREY_TEST_PORTS. Prints `N passed, M failed` last; exits 1 on failure.
 """
 import os
@@ -115,6 +118,51 @@ SETUP = [
 ]
 
 
+EXPECTED_PY = [
+    ("setuser", True),
+    ("getuser", (["on", "sanitize-payload"], ["-@all", "+@string"], ["~py:*"], [])),
+    ("dryrun", "OK"),
+    ("set", True),
+    ("get", "v"),
+    ("denied key", "NoPermissionError"),
+    ("denied command", "NoPermissionError"),
+    ("wrong password", "ResponseError"),  # redis-py 4.3 maps WRONGPASS to ResponseError
+    ("deluser", 1),
+]
+
+
+def redis_py_session(port):
+    """What an application using redis-py sees, as comparable values."""
+    import redis  # Debian's python3-redis
+    out = []
+    admin = redis.Redis(port=port)
+    out.append(("setuser", admin.acl_setuser("pyuser", enabled=True, passwords=["+pypw"],
+                                             categories=["+@string"],
+                                             keys=["py:*"], reset=True)))
+    info = admin.acl_getuser("pyuser")
+    out.append(("getuser", (sorted(info["flags"]), info["categories"], info["keys"], info["channels"])))
+    out.append(("dryrun", admin.execute_command("ACL", "DRYRUN", "pyuser", "GET", "py:1").decode()))
+    user = redis.Redis(port=port, username="pyuser", password="pypw")
+    out.append(("set", user.set("py:1", "v")))
+    out.append(("get", user.get("py:1").decode()))
+    for name, fn in (("denied key", lambda: user.get("other")),
+                     ("denied command", lambda: user.hset("py:h", "f", "v"))):
+        try:
+            fn()
+            out.append((name, "no error"))
+        except redis.exceptions.RedisError as e:
+            out.append((name, type(e).__name__))
+    try:
+        redis.Redis(port=port, username="pyuser", password="wrong").ping()
+        out.append(("wrong password", "no error"))
+    except redis.exceptions.RedisError as e:
+        out.append(("wrong password", type(e).__name__))
+    user.close()
+    out.append(("deluser", admin.acl_deluser("pyuser")))
+    admin.close()
+    return out
+
+
 def main():
     if len(sys.argv) < 2:
         print(__doc__)
@@ -190,6 +238,13 @@ def main():
                                       "--no-auth-warning", "PING"],
                                      capture_output=True, text=True, timeout=10)
                 check(who + " redis-cli wrong password", "WRONGPASS" in out.stderr + out.stdout, True)
+
+        # --- 5. redis-py ------------------------------------------------------------------
+        outcomes = {}
+        for port, who in ((o_port, "osprey"), (r_port, "redis")):
+            outcomes[who] = redis_py_session(port)
+        check("redis-py: same outcomes on both servers", outcomes["osprey"], outcomes["redis"])
+        check("redis-py: outcomes", outcomes["osprey"], EXPECTED_PY)
     finally:
         for p in procs:
             stop(p)
