@@ -12,8 +12,10 @@ usage: test_acl_file.py <path to osprey-server> [<path to redis-server>]
 3. A file with errors is refused by both with the same error, and nothing changes.
 4. redis-cli --user/--pass and AUTH user pass work against Osprey as against Redis.
 5. redis-py (Debian's python3-redis: run this with /usr/bin/python3) as an application uses
-   it: a client with username/password, ACL SETUSER/GETUSER/WHOAMI/DELUSER through its API,
-   its NoPermissionError and AuthenticationError; the same outcomes on both servers.
+   it: a client with username/password, ACL SETUSER/GETUSER/DRYRUN/DELUSER through its API,
+   its NoPermissionError and the WRONGPASS error; the same outcomes on both servers.
+6. CONFIG REWRITE of a config file with `user` lines: the real server started with the
+   rewritten file shows the same ACL LIST.
 Ports come from OSPREY_TEST_PORTS. Prints `N passed, M failed` last; exits 1 on failure.
 """
 import os
@@ -39,13 +41,15 @@ def check(name, got, expected):
         print("FAIL %s\n  expected: %r\n  got:      %r" % (name, expected, got))
 
 
-def start(binary, workdir, *args):
-    """Starts binary on a free port of OSPREY_TEST_PORTS; returns (process, port)."""
+def start(binary, workdir, *args, conf=None):
+    """Starts binary (with the config file conf, if any) on a free port of
+    OSPREY_TEST_PORTS; returns (process, port)."""
     for port in port_candidates():
         if not port_free(port):
             continue
         log = open(os.path.join(workdir, "server-%d.log" % port), "w")
-        proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+        proc = subprocess.Popen([binary] + ([conf] if conf else []) +
+                                ["--port", str(port), "--bind", "127.0.0.1", "--save", "",
                                  "--dir", workdir] + list(args),
                                 stdout=log, stderr=subprocess.STDOUT, cwd=workdir)
         deadline = time.monotonic() + 5
@@ -245,6 +249,26 @@ def main():
             outcomes[who] = redis_py_session(port)
         check("redis-py: same outcomes on both servers", outcomes["osprey"], outcomes["redis"])
         check("redis-py: outcomes", outcomes["osprey"], EXPECTED_PY)
+
+        # --- 6. CONFIG REWRITE of users -------------------------------------------------
+        d2 = os.path.join(work, "two")
+        os.mkdir(d2)
+        conf = os.path.join(d2, "osprey.conf")
+        with open(conf, "w") as f:
+            f.write('requirepass "foo"\n'
+                    "user alice on >pw ~a* (+get ~b*) +@hash\n"
+                    "user default on nopass ~* &* +@all -flushdb\n")
+        p3, o3 = start(osprey, d2, conf=conf)
+        procs.append(p3)
+        check("config users: ACL SETUSER", call(o3, "ACL", "SETUSER", "bob", "on", "nopass", "&x",
+                                                "-@all", "+ping"), b"+OK\r\n")
+        check("config users: CONFIG REWRITE", call(o3, "CONFIG", "REWRITE"), b"+OK\r\n")
+        rewritten = acl_list(o3)
+        stop(p3)
+        p4, r4 = start(redis, d2, conf=conf)
+        procs.append(p4)
+        check("redis started with Osprey's rewritten config: same ACL LIST", acl_list(r4), rewritten)
+        check("rewritten users", rewritten.count(b"user "), 3)
     finally:
         for p in procs:
             stop(p)
