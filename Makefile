@@ -115,6 +115,7 @@ system: $(BINDIR)/osprey-server
 	python3 tests/integration/test_replication.py $(BINDIR)/osprey-server
 	python3 tests/integration/test_maxmemory.py $(BINDIR)/osprey-server
 	python3 tests/integration/test_command_docs.py $(BINDIR)/osprey-server
+	/usr/bin/python3 tests/integration/test_acl_file.py $(BINDIR)/osprey-server
 
 compat-smoke: $(BINDIR)/osprey-server
 	tcl-compat/run.sh --ci --server $(BINDIR)/osprey-server --jobs 2 --timeout 60 --unit-timeout 300 --budget 1500

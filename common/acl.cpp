@@ -631,6 +631,10 @@ static void catPattern(std::string& out, const KeyPattern& p) {
     out += "%R~";
   } else if (p.perms == kKeyWrite) {
     out += "%W~";
+  } else {
+    // "%~pat" (neither R nor W) is accepted by SETUSER; Redis 7.0.15 then panics when it
+    // describes the user. We describe it as given instead, which loads back the same.
+    out += "%~";
   }
   out += p.pattern;
 }
@@ -812,20 +816,23 @@ bool Acl::saveFile(const std::string& path, std::string* err) const {
 }
 
 std::string Acl::queueConfigUser(const std::vector<std::string>& argv) {
-  // argv: name, rules... Errors are "Error in user declaration '<arg>': <reason>".
+  // argv: name, rules... Errors are "Error in user declaration '<arg>': <reason>", where
+  // Redis names the argument of the whole "user <name> <rules>" line at the failing rule's
+  // index among the rules (so the second rule is reported as the user name).
+  auto lineArg = [&](size_t j) { return j == 0 ? std::string("user") : argv[j - 1]; };
   for (const auto& q : queued_)
     if (q[0] == argv[0])
       return "Error in user declaration '" + argv[0] + "': " + ruleErrorText(RuleError::Duplicate);
   std::vector<std::string> rules(argv.begin() + 1, argv.end()), merged;
   size_t bad = 0;
   if (!mergeSelectorArgs(rules, &merged, &bad))
-    return "Error in user declaration '" + argv[bad] + "': " + ruleErrorText(RuleError::Syntax);
+    return "Error in user declaration '" + lineArg(bad) + "': " + ruleErrorText(RuleError::Syntax);
   User fake = blankUser("__fakeuser__");
   for (size_t j = 0; j < merged.size(); j++) {
     RuleError e = applyRule(fake, merged[j]);
     // Unknown commands may come from modules loaded later: checked when applied.
     if (e != RuleError::None && e != RuleError::UnknownCommand)
-      return "Error in user declaration '" + argv[j] + "': " + ruleErrorText(e);
+      return "Error in user declaration '" + lineArg(j) + "': " + ruleErrorText(e);
   }
   std::vector<std::string> q{argv[0]};
   q.insert(q.end(), merged.begin(), merged.end());

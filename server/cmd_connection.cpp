@@ -277,7 +277,9 @@ static void helloCommand(Client& c) {
     size_t more = c.argc() - 1 - j;
     const std::string& opt = c.arg(j);
     if (equalsIgnoreCase(opt, "auth") && more >= 2) {
-      if (!authenticateUser(c, c.arg(j + 1), c.arg(j + 2))) {
+      bool ok = authenticateUser(c, c.arg(j + 1), c.arg(j + 2));
+      c.argv[j + 1] = c.argv[j + 2] = "(redacted)";  // credentials never reach SLOWLOG
+      if (!ok) {
         c.r().error("WRONGPASS invalid username-password pair or user is disabled.");
         return;
       }
@@ -326,6 +328,7 @@ static void authCommand(Client& c) {
   const std::string* pass = &c.arg(1);
   if (c.argc() == 2) {
     if (defaultUserNoPass()) {
+      c.argv[1] = "(redacted)";
       c.r().error(
           "ERR AUTH <password> called without any password configured for the default user. "
           "Are you sure your configuration is correct?");
@@ -335,7 +338,9 @@ static void authCommand(Client& c) {
     user = c.arg(1);
     pass = &c.arg(2);
   }
-  if (authenticateUser(c, user, *pass))
+  bool ok = authenticateUser(c, user, *pass);
+  for (size_t j = 1; j < c.argc(); j++) c.argv[j] = "(redacted)";  // never reach SLOWLOG
+  if (ok)
     c.r().ok();
   else
     c.r().error("WRONGPASS invalid username-password pair or user is disabled.");

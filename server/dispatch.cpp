@@ -2,8 +2,9 @@
 //
 // processCommand() performs every check in Redis 7.0's order, so no handler repeats them:
 //   existence (unknown command / unknown subcommand) → arity → protected (DEBUG) → NOAUTH →
-//   NO_MULTI inside MULTI → ACL (NOPERM) → OOM → READONLY replica → Pub/Sub context (RESP2) → MASTERDOWN →
-//   LOADING → BUSY (a script is running) → client pause → queue inside MULTI, or call().
+//   NO_MULTI inside MULTI → ACL (NOPERM) → OOM → READONLY replica → Pub/Sub context (RESP2) →
+//   MASTERDOWN → LOADING → BUSY (a script is running) → client pause → queue inside MULTI,
+//   or call().
 // call() runs the handler and does the bookkeeping that follows every execution: command
 // statistics, slowlog, MONITOR feed, and propagation of the effects (replication / AOF).
 #include <algorithm>
