@@ -362,7 +362,8 @@ std::vector<int> CommandTable::keyPositions(const Command& cmd, const std::vecto
 // ---- COMMAND ---------------------------------------------------------------
 
 static void replyFlags(ReplyBuilder& r, uint64_t flags) {
-  flags &= ~static_cast<uint64_t>(CMD_PROTECTED);  // enforced, but not listed by COMMAND
+  // Enforced, but not listed by 7.0's COMMAND.
+  flags &= ~static_cast<uint64_t>(CMD_PROTECTED | CMD_MAY_REPLICATE);
   int n = 0;
   for (const auto& fn : kFlagNames)
     if (flags & fn.flag) n++;

@@ -140,3 +140,12 @@ TEST_CASE("HLL writes replicate: PFADD when a register changed, PFCOUNT when it 
   CHECK(rec.ops[1] == Argv{"PFCOUNT", "h"});
   CHECK(rec.ops[2] == Argv{"PFDEBUG", "TODENSE", "h"});
 }
+
+TEST_CASE("PFCOUNT may replicate (CLIENT PAUSE WRITE holds it) but COMMAND lists only readonly") {
+  TestServer ts;
+  Command* cmd = server.commands.lookupName("pfcount");
+  REQUIRE(cmd);
+  CHECK(cmd->has(CMD_MAY_REPLICATE));
+  std::string info = ts.run({"COMMAND", "INFO", "pfcount"});
+  CHECK(info.rfind("*1\r\n*10\r\n$7\r\npfcount\r\n:-2\r\n*1\r\n+readonly\r\n", 0) == 0);
+}
