@@ -43,6 +43,16 @@ TEST_CASE("bit arithmetic: popcount, first bit, fields MSB first") {
   CHECK(bits::firstBit(u8(s), s.size(), 0) == 0);
   CHECK(bits::firstBit(u8(s) + 3, 1, 0) == -1);
   CHECK(bits::firstBit(u8(s) + 4, 6, 1) == 47);  // past a whole zero word
+  // Long enough for the four-word loop, the one-word loop and the byte tail.
+  std::string longer;
+  uint64_t naive = 0;
+  for (int i = 0; i < 77; i++) {
+    uint8_t b = static_cast<uint8_t>(i * 37 + 11);
+    longer.push_back(static_cast<char>(b));
+    naive += static_cast<uint64_t>(__builtin_popcount(b));
+  }
+  CHECK(bits::popcount(u8(longer), longer.size()) == naive);
+  CHECK(naive == 308);
   std::string f(9, '\0');
   uint8_t* p = reinterpret_cast<uint8_t*>(f.data());
   bits::setField(p, 3, 8, 0xab);
