@@ -17,6 +17,12 @@ Osprey/Redis:
   memory       used_memory and VmRSS per key after DEBUG POPULATE 1000000, and after
                the same collection dataset (small hashes, intsets, zsets, lists, a few
                large collections) piped into both with redis-cli --pipe
+  bitmap/hll   custom redis-benchmark commands (-c 50, -n N): SETBIT of bit 1023 of
+               random keys (-r 100000), BITCOUNT of a 125 kB random bitmap, PFADD of random elements (-r
+               100000), PFCOUNT of that HyperLogLog (cached) and of it with a sparse
+               one (the union, computed each time); used_memory per dense HyperLogLog
+               (the growth from 2000 to 4000 keys made dense with PFADD + PFDEBUG
+               TODENSE, on a fresh server)
   persistence  SAVE time of the DEBUG POPULATE dataset, and start-up time with that
                file (spawn until PING answers PONG; the log's "DB loaded" time is kept
                in the JSON)
@@ -60,9 +66,22 @@ CJSON_SCRIPT = ("local elems = cjson.decode(ARGV[1]); for i=1,#KEYS do "
                 "redis.call('LTRIM', KEYS[i], 0, 99) end")
 CJSON_KEYS = ["bench:cjson:%d" % i for i in range(1, 6)]
 CJSON_ARG = "[1,2,3,4,5]"
-SECTIONS = ["throughput", "eval", "memory", "persistence"]
-ONLY_WORDS = set(THROUGHPUT_TESTS) | set(SECTIONS) | {"evalsha_get", "evalsha_cjson",
-                                                      "mem_populate", "mem_collections"}
+SECTIONS = ["throughput", "eval", "memory", "persistence", "bitmap_hll"]
+# Custom-command rows (redis-benchmark <command>): key -> (label, argv, -r range).
+BITMAP_HLL_TESTS = {
+    # redis-benchmark pads __rand_int__ with zeros, which no offset parser takes: the
+    # random part is the key (a 128-byte bitmap each), the offset is fixed.
+    "setbit": ("SETBIT (random key, bit 1023)", ["SETBIT", "bench:bits:__rand_int__", "1023",
+                                                  "1"], 100000),
+    "bitcount": ("BITCOUNT of that 125 kB bitmap", ["BITCOUNT", "bench:bits"], 0),
+    "pfadd": ("PFADD random element", ["PFADD", "bench:hll", "__rand_int__"], 100000),
+    "pfcount": ("PFCOUNT (cached)", ["PFCOUNT", "bench:hll"], 0),
+    "pfcount_union": ("PFCOUNT dense + sparse (union)", ["PFCOUNT", "bench:hll",
+                                                           "bench:hll:small"], 0),
+}
+HLL_MEMORY_KEYS = 2000
+ONLY_WORDS = set(THROUGHPUT_TESTS) | set(SECTIONS) | set(BITMAP_HLL_TESTS) | {
+    "evalsha_get", "evalsha_cjson", "mem_populate", "mem_collections", "mem_hll"}
 
 
 class BenchError(Exception):
@@ -525,6 +544,47 @@ class Bench:
         finally:
             server.destroy()
 
+    def run_bitmap_hll(self, side):
+        """Memory per dense HLL (before anything else), then SETBIT / BITCOUNT / PFADD /
+        PFCOUNT throughput."""
+        server = self.new_server(side)
+        try:
+            server.start()
+            if "mem_hll" in self.rows:
+                c = server.conn()
+                try:
+                    # The growth between a first and a second batch of keys: start-up
+                    # buffers freed during the first batch do not count.
+                    marks = []
+                    for batch in range(2):
+                        marks.append(server.memory())
+                        for i in range(batch * HLL_MEMORY_KEYS, (batch + 1) * HLL_MEMORY_KEYS):
+                            c.call("PFADD", "bench:dense:%d" % i, "a", "b", i)
+                            c.call("PFDEBUG", "TODENSE", "bench:dense:%d" % i)
+                    before, after = marks[1], server.memory()
+                    c.call("FLUSHALL")
+                finally:
+                    c.close()
+                self.record("mem_hll", side,
+                            (after["used_memory"] - before["used_memory"]) / HLL_MEMORY_KEYS)
+            c = server.conn()
+            try:
+                c.call("PFADD", "bench:hll:small", *["s%d" % i for i in range(1000)])
+                c.call("SET", "bench:bits", random.Random(3).randbytes(125000))
+            finally:
+                c.close()
+            for key, (_, argv, rand) in BITMAP_HLL_TESTS.items():
+                if key not in self.rows:
+                    continue
+                extra = ["-c", 50, "-n", self.a.requests] + (["-r", rand] if rand else [])
+                rows, error = self.redis_benchmark(server, extra + argv, self.a.timeout)
+                if error:
+                    self.record_error(key, side, error)
+                elif rows:
+                    self.record(key, side, rows[0][1])
+        finally:
+            server.destroy()
+
     def run_populate(self, side, mem, persist):
         """DEBUG POPULATE: memory per key, then SAVE time and load time of that file."""
         n = self.a.populate
@@ -728,6 +788,12 @@ class Bench:
             self.row("mem_coll_used", "all collections used_memory/key", "memory", "B/key",
                      "lower", 1.0)
             self.row("mem_coll_rss", "all collections RSS/key", "memory", "B/key", "lower", 1.0)
+        for key, (label, _, _) in BITMAP_HLL_TESTS.items():
+            if self.wanted("bitmap_hll", key):
+                self.row(key, label, "bitmap_hll", "rps", "higher", 1.0)
+        if self.wanted("bitmap_hll", "mem_hll"):
+            self.row("mem_hll", "dense HyperLogLog used_memory/key (key included)", "bitmap_hll", "B/key",
+                     "lower", 1.0)
         if self.wanted("persistence"):
             self.row("save_time", "SAVE of POPULATE %s" % pop, "persistence", "s", "lower")
             self.row("load_time", "start-up with that file (to PONG)", "persistence", "s",
@@ -754,6 +820,9 @@ class Bench:
                 steps.append(("DEBUG POPULATE / SAVE / load", lambda s: self.run_populate(
                     s, "mem_pop_used" in self.rows, "save_time" in self.rows),
                     ["mem_pop_used", "mem_pop_rss", "save_time", "load_time"]))
+            bh_keys = [k for k in list(BITMAP_HLL_TESTS) + ["mem_hll"] if k in self.rows]
+            if bh_keys:
+                steps.append(("bitmaps / HyperLogLog", self.run_bitmap_hll, bh_keys))
             if phases:
                 steps.append(("collections memory", lambda s: self.run_collections(s, phases),
                               ["mem_" + ph[0] for ph in phases] + ["mem_coll_used",

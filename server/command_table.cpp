@@ -393,7 +393,8 @@ bool CommandTable::hasKeys(const Command& cmd) { return commandHasKeys(cmd); }
 // ---- COMMAND ---------------------------------------------------------------
 
 static void replyFlags(ReplyBuilder& r, uint64_t flags) {
-  flags &= ~static_cast<uint64_t>(CMD_PROTECTED);  // enforced, but not listed by COMMAND
+  // Enforced, but not listed by 7.0's COMMAND.
+  flags &= ~static_cast<uint64_t>(CMD_PROTECTED | CMD_MAY_REPLICATE);
   int n = 0;
   for (const auto& fn : kFlagNames)
     if (flags & fn.flag) n++;

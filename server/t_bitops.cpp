@@ -25,16 +25,47 @@ namespace osprey {
 
 namespace bits {
 
-uint64_t popcount(const uint8_t* p, size_t n) {
-  uint64_t count = 0;
+namespace {
+
+// One body, compiled twice: with the POPCNT instruction (where the CPU has it, checked
+// once at run time) and without (the portable bit-twiddling the compiler emits).
+template <int kTag>
+inline uint64_t popcountWords(const uint8_t* p, size_t n) {
+  uint64_t c0 = 0, c1 = 0, c2 = 0, c3 = 0;
   size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    uint64_t w[4];
+    memcpy(w, p + i, 32);
+    c0 += static_cast<uint64_t>(__builtin_popcountll(w[0]));
+    c1 += static_cast<uint64_t>(__builtin_popcountll(w[1]));
+    c2 += static_cast<uint64_t>(__builtin_popcountll(w[2]));
+    c3 += static_cast<uint64_t>(__builtin_popcountll(w[3]));
+  }
   for (; i + 8 <= n; i += 8) {
     uint64_t w;
     memcpy(&w, p + i, 8);
-    count += static_cast<uint64_t>(__builtin_popcountll(w));
+    c0 += static_cast<uint64_t>(__builtin_popcountll(w));
   }
-  for (; i < n; i++) count += static_cast<uint64_t>(__builtin_popcount(p[i]));
-  return count;
+  for (; i < n; i++) c0 += static_cast<uint64_t>(__builtin_popcount(p[i]));
+  return c0 + c1 + c2 + c3;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("popcnt"))) uint64_t popcountHardware(const uint8_t* p, size_t n) {
+  return popcountWords<1>(p, n);
+}
+#endif
+
+uint64_t popcountPortable(const uint8_t* p, size_t n) { return popcountWords<0>(p, n); }
+
+}  // namespace
+
+uint64_t popcount(const uint8_t* p, size_t n) {
+#if defined(__x86_64__)
+  static const bool hardware = __builtin_cpu_supports("popcnt");
+  if (hardware) return popcountHardware(p, n);
+#endif
+  return popcountPortable(p, n);
 }
 
 long long firstBit(const uint8_t* p, size_t n, int bit) {

@@ -685,7 +685,8 @@ const CommandRow kHyperLogLogRows[] = {
     {"pfadd", -2, "write denyoom fast", "@hyperloglog @fast", 1, 1, 1, pfaddCommand,
      "hyperloglog", "2.8.9", "Adds the specified elements to the specified HyperLogLog.",
      "O(1) to add every element."},
-    {"pfcount", -2, "readonly", "@hyperloglog @slow", 1, -1, 1, pfcountCommand, "hyperloglog",
+    // may_replicate: storing the cache is a write, so CLIENT PAUSE WRITE holds PFCOUNT.
+    {"pfcount", -2, "readonly may_replicate", "@hyperloglog @slow", 1, -1, 1, pfcountCommand, "hyperloglog",
      "2.8.9",
      "Return the approximated cardinality of the set(s) observed by the HyperLogLog at key(s).",
      "O(1) with a very small average constant time when called with a single key. O(N) with N "
