@@ -279,6 +279,20 @@ TEST_CASE("GEOADD is ZADD with cells, replicated as ZADD; stats count GEOADD onl
   CHECK(ts.run({"ZSCORE", "Sicily", "Palermo"}) == "$16\r\n3479099956230698\r\n");
   CHECK(geoadd->calls - geoadd_calls == 5);
   CHECK(zadd->calls - zadd_calls == 0);  // GEOADD does ZADD's work but is no ZADD call
+
+  // The STORE forms replicate as they were sent (Redis does not rewrite them), also when
+  // an empty result only deletes the destination; a search that changes nothing is not
+  // replicated.
+  rec.ops.clear();
+  std::vector<std::string> store{"GEORADIUS", "Sicily", "15", "37", "200", "km", "STORE", "d"};
+  CHECK(ts.run(store) == ":2\r\n");
+  std::vector<std::string> empty{"GEOSEARCHSTORE", "d", "Sicily", "FROMLONLAT", "0", "0",
+                                 "BYRADIUS", "1", "m"};
+  CHECK(ts.run(empty) == ":0\r\n");
+  CHECK(ts.run(empty) == ":0\r\n");
+  REQUIRE(rec.ops.size() == 2);
+  CHECK(rec.ops[0] == store);
+  CHECK(rec.ops[1] == empty);
 }
 
 TEST_CASE("GEOPOS prints the cell centre: bulk strings in RESP2, doubles in RESP3") {
