@@ -527,7 +527,9 @@ void geoaddCommand(Client& c) {
   int flags = (nx ? ZADD_IN_NX : 0) | (xx ? ZADD_IN_XX : 0);
   zaddParsed(c, c.arg(1), flags, ch, scores.data(), &c.arg(longidx + 2), 3, elements);
 
-  // Replicas and the AOF get "ZADD key [options] score member ...".
+  // Replicas and the AOF get "ZADD key [options] score member ..." (built only when one
+  // listens: call() queues nothing otherwise).
+  if (server.propagate_sinks.empty()) return;
   std::vector<std::string> zadd;
   zadd.reserve(longidx + elements * 2);
   zadd.push_back("zadd");
