@@ -26,6 +26,9 @@ Osprey/Redis:
   persistence  SAVE time of the DEBUG POPULATE dataset, and start-up time with that
                file (spawn until PING answers PONG; the log's "DB loaded" time is kept
                in the JSON)
+  geo          GEOSEARCH over 10,000 points around Paris (-c 50, -n N): BYRADIUS 5 km
+               ASC COUNT 10 WITHDIST (about 100 candidates, 10 returned) and BYBOX
+               10 x 10 km WITHCOORD (about 140 returned); GEOADD of random members
 
 Targets: every throughput row >= 1.00x, the cjson EVALSHA row >= 1.5x, memory per key
 <= 1.00x (lower is better there, and for times). Missing a target is reported, not an
@@ -66,7 +69,7 @@ CJSON_SCRIPT = ("local elems = cjson.decode(ARGV[1]); for i=1,#KEYS do "
                 "redis.call('LTRIM', KEYS[i], 0, 99) end")
 CJSON_KEYS = ["bench:cjson:%d" % i for i in range(1, 6)]
 CJSON_ARG = "[1,2,3,4,5]"
-SECTIONS = ["throughput", "eval", "memory", "persistence", "bitmap_hll"]
+SECTIONS = ["throughput", "eval", "memory", "persistence", "bitmap_hll", "geo"]
 # Custom-command rows (redis-benchmark <command>): key -> (label, argv, -r range).
 BITMAP_HLL_TESTS = {
     # redis-benchmark pads __rand_int__ with zeros, which no offset parser takes: the
@@ -80,7 +83,15 @@ BITMAP_HLL_TESTS = {
                                                            "bench:hll:small"], 0),
 }
 HLL_MEMORY_KEYS = 2000
-ONLY_WORDS = set(THROUGHPUT_TESTS) | set(SECTIONS) | set(BITMAP_HLL_TESTS) | {
+GEO_TESTS = {  # row key -> the redis-benchmark command
+    "geosearch": ["GEOSEARCH", "bench:geo", "FROMLONLAT", "2.35", "48.85", "BYRADIUS", "5", "km",
+                  "ASC", "COUNT", "10", "WITHDIST"],
+    "geosearch_box": ["GEOSEARCH", "bench:geo", "FROMLONLAT", "2.35", "48.85", "BYBOX", "10",
+                      "10", "km", "WITHCOORD"],
+    "geoadd": ["GEOADD", "bench:geoadd", "2.35", "48.85", "m:__rand_int__"],
+}
+GEO_POINTS = 10000
+ONLY_WORDS = set(THROUGHPUT_TESTS) | set(SECTIONS) | set(BITMAP_HLL_TESTS) | set(GEO_TESTS) | {
     "evalsha_get", "evalsha_cjson", "mem_populate", "mem_collections", "mem_hll"}
 
 
@@ -544,6 +555,40 @@ class Bench:
         finally:
             server.destroy()
 
+    def run_geo(self, side, keys):
+        """GEO rows on a fresh server holding GEO_POINTS points (the same on both sides)."""
+        server = self.new_server(side)
+        try:
+            server.start()
+            c = server.conn()
+            try:
+                rnd = random.Random(15)
+                for first in range(0, GEO_POINTS, 1000):
+                    args = ["GEOADD", "bench:geo"]
+                    for i in range(first, min(first + 1000, GEO_POINTS)):
+                        args += ["%.6f" % (2.35 + rnd.uniform(-0.5, 0.5)),
+                                 "%.6f" % (48.85 + rnd.uniform(-0.5, 0.5)), "p%d" % i]
+                    c.call(*args)
+                got = c.call(*GEO_TESTS["geosearch"])
+                if not isinstance(got, list) or len(got) != 10:
+                    raise ReplyError("GEOSEARCH returned %r" % (got,))
+            except ReplyError as e:
+                for key in keys:
+                    self.record_error(key, side, "setup: %s" % e)
+                return
+            finally:
+                c.close()
+            for key in keys:
+                rows, error = self.redis_benchmark(
+                    server, ["-c", 50, "-n", self.a.requests, "-r", 100000] + GEO_TESTS[key],
+                    self.a.timeout)
+                if error:
+                    self.record_error(key, side, error)
+                elif rows:
+                    self.record(key, side, rows[0][1])
+        finally:
+            server.destroy()
+
     def run_bitmap_hll(self, side):
         """Memory per dense HLL (before anything else), then SETBIT / BITCOUNT / PFADD /
         PFCOUNT throughput."""
@@ -794,6 +839,11 @@ class Bench:
         if self.wanted("bitmap_hll", "mem_hll"):
             self.row("mem_hll", "dense HyperLogLog used_memory/key (key included)", "bitmap_hll", "B/key",
                      "lower", 1.0)
+        for key, label in (("geosearch", "GEOSEARCH BYRADIUS 5 km COUNT 10 (10k points)"),
+                           ("geosearch_box", "GEOSEARCH BYBOX 10x10 km (10k points)"),
+                           ("geoadd", "GEOADD")):
+            if self.wanted("geo", key):
+                self.row(key, label, "geo", "rps", "higher", 1.0)
         if self.wanted("persistence"):
             self.row("save_time", "SAVE of POPULATE %s" % pop, "persistence", "s", "lower")
             self.row("load_time", "start-up with that file (to PONG)", "persistence", "s",
@@ -823,6 +873,9 @@ class Bench:
             bh_keys = [k for k in list(BITMAP_HLL_TESTS) + ["mem_hll"] if k in self.rows]
             if bh_keys:
                 steps.append(("bitmaps / HyperLogLog", self.run_bitmap_hll, bh_keys))
+            geo_keys = [k for k in GEO_TESTS if k in self.rows]
+            if geo_keys:
+                steps.append(("GEO", lambda s: self.run_geo(s, geo_keys), geo_keys))
             if phases:
                 steps.append(("collections memory", lambda s: self.run_collections(s, phases),
                               ["mem_" + ph[0] for ph in phases] + ["mem_coll_used",

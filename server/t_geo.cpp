@@ -46,7 +46,8 @@ constexpr const char* kStoreIncompatibleRadius =
 constexpr const char* kStoreIncompatibleSearch =
     "ERR GEOSEARCHSTORE is not compatible with WITHDIST, WITHHASH and WITHCOORD options";
 // Followed by the command name as the client spelled it.
-constexpr const char* kNeedOneFrom = "ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ";
+constexpr const char* kNeedOneFrom =
+    "ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ";
 constexpr const char* kNeedOneBy = "ERR exactly one of BYRADIUS and BYBOX can be specified for ";
 
 // ==== Arguments ==================================================================
@@ -430,8 +431,9 @@ void geoSearchGeneric(Client& c, size_t src_idx, int flags) {
   }
 
   size_t found = points.size();
-  size_t returned =
-      (count == 0 || found < static_cast<unsigned long long>(count)) ? found : static_cast<size_t>(count);
+  size_t returned = (count == 0 || found < static_cast<unsigned long long>(count))
+                        ? found
+                        : static_cast<size_t>(count);
   if (sort != Sort::None) {
     bool desc = sort == Sort::Desc;
     if (returned == found) {
@@ -525,7 +527,9 @@ void geoaddCommand(Client& c) {
   int flags = (nx ? ZADD_IN_NX : 0) | (xx ? ZADD_IN_XX : 0);
   zaddParsed(c, c.arg(1), flags, ch, scores.data(), &c.arg(longidx + 2), 3, elements);
 
-  // Replicas and the AOF get "ZADD key [options] score member ...".
+  // Replicas and the AOF get "ZADD key [options] score member ..." (built only when one
+  // listens: call() queues nothing otherwise).
+  if (server.propagate_sinks.empty()) return;
   std::vector<std::string> zadd;
   zadd.reserve(longidx + elements * 2);
   zadd.push_back("zadd");
