@@ -351,10 +351,10 @@ void sendPeriodicCommands(Instance* ri) {
   long long now = mstime();
   const Timers& t = S().timers;
   long long info_period = t.info_period;
-  if (ri->isSlave() && (ri->master->flags & (SRI_O_DOWN | SRI_FAILOVER_IN_PROGRESS))) info_period = 1000;
-  // A master that restarted is polled every second while its reboot window is open.
-  if ((ri->flags & SRI_MASTER_REBOOT) && ri->master_reboot_down_after_period < info_period)
-    info_period = ri->master_reboot_down_after_period;
+  // Replicas of a master in trouble, or cut from their master, are polled every second.
+  if (ri->isSlave() &&
+      ((ri->master->flags & (SRI_O_DOWN | SRI_FAILOVER_IN_PROGRESS)) || ri->master_link_down_time != 0))
+    info_period = 1000;
   long long ping_period = ri->down_after_period;
   if (ping_period > t.ping_period) ping_period = t.ping_period;
 
