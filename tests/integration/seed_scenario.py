@@ -5,9 +5,10 @@ Key-i / Value-i and calling TIME. Prints when sentinel 0 published +sdown, +odow
 +switch-master, counted from the start of the script, then restarts the old master and checks
 it became a replica of the new one with every key the script wrote gone.
 
-usage: seed_scenario.py [--sentinel BIN] [--server BIN] [--rounds N]
+usage: seed_scenario.py [--sentinel BIN] [--peers BIN] [--server BIN] [--rounds N]
   (defaults: bin/osprey-sentinel, /usr/bin/redis-server, 1 round; pass
-   --sentinel /usr/bin/redis-sentinel for the reference timings)
+   --sentinel /usr/bin/redis-sentinel for the reference timings; --peers BIN runs sentinels
+   1 and 2 from another binary, e.g. one osprey-sentinel among two real redis-sentinels)
 
 Ports come from OSPREY_TEST_PORTS. Exits 1 if the scenario does not end as described.
 """
@@ -25,12 +26,12 @@ from test_busy import Conn, SEED_SCRIPT  # noqa: E402
 SEED_ARGS = ("--lua-time-limit", "500")
 
 
-def one_round(sentinel, server, base):
+def one_round(sentinel, peers, server, base):
     mport, rport = ts.next_port(), ts.next_port()
     master = ts.start_server(server, base, mport, *SEED_ARGS)
     replica = ts.start_server(server, base, rport, "--replicaof", "127.0.0.1", str(mport), *SEED_ARGS)
     extra = ["sentinel down-after-milliseconds mymaster 5000"]
-    sentinels = [ts.start_sentinel(sentinel, base, ts.next_port(), mport, extra) for _ in range(3)]
+    sentinels = [ts.start_sentinel(b, base, ts.next_port(), mport, extra) for b in (sentinel, peers, peers)]
     procs = [master, replica] + sentinels
     try:
         for s in sentinels:
@@ -71,6 +72,7 @@ def one_round(sentinel, server, base):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sentinel", default="bin/osprey-sentinel")
+    ap.add_argument("--peers", default=None)
     ap.add_argument("--server", default="/usr/bin/redis-server")
     ap.add_argument("--rounds", type=int, default=1)
     a = ap.parse_args()
@@ -79,7 +81,8 @@ def main():
     good = True
     try:
         for r in range(a.rounds):
-            times, replica_ok, lost = one_round(os.path.abspath(a.sentinel), a.server, base)
+            peers = os.path.abspath(a.peers or a.sentinel)
+            times, replica_ok, lost = one_round(os.path.abspath(a.sentinel), peers, a.server, base)
             line = "  ".join("%s %.2fs" % (ev, times[ev]) for ev in
                              ("+sdown", "+odown", "+try-failover", "+elected-leader", "+promoted-slave",
                               "+switch-master") if ev in times)
