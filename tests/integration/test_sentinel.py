@@ -189,6 +189,10 @@ SAME_REPLIES = [
     ("SENTINEL", "pending-scripts"), ("SENTINEL", "help"), ("SENTINEL", "reset", "nomatch*"),
     ("PUBLISH", "a", "b"), ("HELLO", "4"), ("HELLO", "x"), ("AUTH", "x"), ("SHUTDOWN", "foo"),
     ("CLIENT", "foo"), ("CLIENT", "kill", "1.2.3.4:5"), ("CLIENT", "getname"), ("SUBSCRIBE",),
+    ("CLIENT", "getredir"), ("CLIENT", "no-evict", "x"), ("CLIENT", "no-evict", "on"), ("CLIENT", "unblock", "5"),
+    ("CLIENT", "unblock", "x"), ("CLIENT", "unblock", "5", "foo"), ("CLIENT", "trackinginfo"),
+    ("CLIENT", "caching", "yes"), ("CLIENT", "reply", "foo"), ("CLIENT", "pause", "x"),
+    ("CLIENT", "pause", "10", "foo"), ("CLIENT", "pause", "1"), ("CLIENT", "unpause"),
 ]
 
 
