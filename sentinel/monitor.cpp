@@ -300,7 +300,7 @@ int isQuorumReachable(Instance* master, int* usable_out) {
 }
 
 void simFailureCrash() {
-  serverLog(LogLevel::Warning, "Sentinel is simulating a crash, exiting.");
+  serverLog(LogLevel::Warning, "Sentinel CRASH because of SENTINEL simulate-failure");
   std::exit(99);
 }
 
