@@ -12,6 +12,7 @@
 
 #include <cstring>
 
+#include "common/config.h"
 #include "common/log.h"
 #include "common/util.h"
 #include "sentinel/info_parse.h"
@@ -185,7 +186,11 @@ void isMasterDownReplyCallback(redisAsyncContext* ac, void* r, void* privdata) {
 }
 
 redisAsyncContext* openContext(Instance* ri) {
-  redisAsyncContext* c = redisAsyncConnect(ri->addr.ip.c_str(), ri->addr.port);
+  // bind-source-addr: the local address of outgoing connections, as Redis binds them.
+  const std::string& source = cfg().bind_source_addr;
+  redisAsyncContext* c = source.empty()
+                             ? redisAsyncConnect(ri->addr.ip.c_str(), ri->addr.port)
+                             : redisAsyncConnectBind(ri->addr.ip.c_str(), ri->addr.port, source.c_str());
   if (!c) return nullptr;
   if (c->err) {
     std::string e = c->errstr;
