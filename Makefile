@@ -103,19 +103,21 @@ selfcheck: $(BINDIR)/osprey-server
 compat: deps
 	@$(MAKE) --no-print-directory all
 	tcl-compat/run.sh --full
+	tcl-compat/run-sentinel.sh
 
 busy: $(BINDIR)/osprey-server
 	python3 tests/integration/test_busy.py $(BINDIR)/osprey-server
 
 # Whole-server scenarios checked against the real redis-server: persistence, the RDB format
 # both ways, replication to a real replica, COMMAND INFO / DOCS.
-system: $(BINDIR)/osprey-server
+system: $(BINDIR)/osprey-server $(BINDIR)/osprey-sentinel
 	python3 tests/integration/test_persistence.py $(BINDIR)/osprey-server
 	python3 tests/integration/test_rdb.py $(BINDIR)/osprey-server
 	python3 tests/integration/test_replication.py $(BINDIR)/osprey-server
 	python3 tests/integration/test_maxmemory.py $(BINDIR)/osprey-server
 	python3 tests/integration/test_command_docs.py $(BINDIR)/osprey-server
 	/usr/bin/python3 tests/integration/test_acl_file.py $(BINDIR)/osprey-server
+	python3 tests/integration/test_sentinel.py $(BINDIR)/osprey-sentinel
 
 compat-smoke: $(BINDIR)/osprey-server
 	tcl-compat/run.sh --ci --server $(BINDIR)/osprey-server --jobs 2 --timeout 60 --unit-timeout 300 --budget 1500

@@ -905,12 +905,13 @@ void clientKill(Client* c) {
     c->r().error(err::kSyntax);
     return;
   }
-  std::string id, addr, type;
+  std::string id, addr, laddr, type;
   bool skipme = true;
   for (size_t j = 2; j + 1 < a.size(); j += 2) {
     std::string o = toLower(a[j]);
     if (o == "id") id = a[j + 1];
     else if (o == "addr") addr = a[j + 1];
+    else if (o == "laddr") laddr = a[j + 1];
     else if (o == "type") type = toLower(a[j + 1]);
     else if (o == "skipme") skipme = equalsIgnoreCase(a[j + 1], "yes");
     else {
@@ -923,6 +924,7 @@ void clientKill(Client* c) {
   for (Client* x : clients()) {
     if (!id.empty() && std::to_string(x->id) != id) continue;
     if (!addr.empty() && x->addr != addr) continue;
+    if (!laddr.empty() && x->laddr != laddr) continue;
     if (type == "pubsub" && !x->subscriptions()) continue;
     if (type == "normal" && x->subscriptions()) continue;
     if (x == c && skipme) continue;
@@ -935,19 +937,118 @@ void clientKill(Client* c) {
   }
   c->r().integer(killed);
 }
+void clientGetredir(Client* c) { c->r().integer(-1); }  // no tracking in Sentinel
+
+void clientNoEvict(Client* c) {
+  if (equalsIgnoreCase(c->argv[2], "on") || equalsIgnoreCase(c->argv[2], "off")) c->r().ok();
+  else c->r().error(err::kSyntax);
+}
+
+// Sentinel has no blocking commands: no client is ever blocked.
+void clientUnblock(Client* c) {
+  long long id;
+  if (!getLongLong(c, c->argv[2], &id)) return;
+  if (c->argv.size() == 4 && !equalsIgnoreCase(c->argv[3], "timeout") && !equalsIgnoreCase(c->argv[3], "error")) {
+    c->r().error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+    return;
+  }
+  c->r().integer(0);
+}
+
+void clientTrackinginfo(Client* c) {
+  c->r().mapLen(3);
+  c->r().bulk("flags");
+  c->r().setLen(1);
+  c->r().bulk("off");
+  c->r().bulk("redirect");
+  c->r().integer(-1);
+  c->r().bulk("prefixes");
+  c->r().arrayLen(0);
+}
+
+void clientCaching(Client* c) {
+  c->r().error("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT "
+               "mode enabled");
+}
+
+void clientReply(Client* c) {
+  const std::string& mode = c->argv[2];
+  if (equalsIgnoreCase(mode, "on")) {
+    c->reply_off = false;
+    c->reply_skip = false;
+    c->r().ok();
+  } else if (equalsIgnoreCase(mode, "off")) {
+    c->reply_off = true;
+  } else if (equalsIgnoreCase(mode, "skip")) {
+    if (!c->reply_off) c->reply_skip = true;
+  } else {
+    c->r().error(err::kSyntax);
+  }
+}
+
+void clientPause(Client* c) {
+  long long ms;
+  if (!string2ll(c->argv[2], &ms) || ms < 0) {
+    c->r().error("ERR timeout is not an integer or out of range");
+    return;
+  }
+  bool all = true;
+  if (c->argv.size() == 4) {
+    if (equalsIgnoreCase(c->argv[3], "write")) all = false;
+    else if (!equalsIgnoreCase(c->argv[3], "all")) {
+      c->r().error("ERR CLIENT PAUSE mode must be WRITE or ALL");
+      return;
+    }
+  }
+  pauseClients(mstime() + ms, all);
+  c->r().ok();
+}
+
+void clientUnpause(Client* c) {
+  unpauseClients();
+  c->r().ok();
+}
+
 void clientHelp(Client* c) {
   replyHelp(c, "CLIENT",
-            {"GETNAME", "    Return the name of the current connection.", "ID",
-             "    Return the ID of the current connection.", "INFO",
-             "    Return information about the current client connection.", "KILL <ip:port>",
-             "    Kill connection made from <ip:port>.", "KILL <option> <value> [<option> <value> [...]]",
-             "    Kill connections. Options are:", "    * ADDR (<ip:port>|<unixsocket>:0)",
+            {"CACHING (YES|NO)",
+             "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+             "GETREDIR",
+             "    Return the client ID we are redirecting to when tracking is enabled.",
+             "GETNAME",
+             "    Return the name of the current connection.",
+             "ID",
+             "    Return the ID of the current connection.",
+             "INFO",
+             "    Return information about the current client connection.",
+             "KILL <ip:port>",
+             "    Kill connection made from <ip:port>.",
+             "KILL <option> <value> [<option> <value> [...]]",
+             "    Kill connections. Options are:",
+             "    * ADDR (<ip:port>|<unixsocket>:0)",
              "      Kill connections made from the specified address",
-             "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)", "      Kill connections by type.", "    * ID <client-id>",
-             "      Kill connections by client id.", "    * SKIPME (YES|NO)",
-             "      Skip killing current connection (default: yes).", "LIST",
-             "    Return information about client connections.", "SETNAME <name>",
-             "    Assign the name <name> to the current connection."});
+             "    * LADDR (<ip:port>|<unixsocket>:0)",
+             "      Kill connections made to specified local address",
+             "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+             "      Kill connections by type.",
+             "    * SKIPME (YES|NO)",
+             "      Skip killing current connection (default: yes).",
+             "LIST",
+             "    Return information about client connections.",
+             "UNPAUSE",
+             "    Stop the current client pause, resuming traffic.",
+             "PAUSE <timeout> [WRITE|ALL]",
+             "    Suspend all, or just write, clients for <timeout> milliseconds.",
+             "REPLY (ON|OFF|SKIP)",
+             "    Control the replies sent to the current connection.",
+             "SETNAME <name>",
+             "    Assign the name <name> to the current connection.",
+             "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+             "    Unblock the specified blocked client.",
+             "TRACKINGINFO",
+             "    Report tracking status for the current connection.",
+             "NO-EVICT (ON|OFF)",
+             "    Protect current client connection from eviction."});
 }
 
 // ---- COMMAND ----
@@ -1069,14 +1170,22 @@ const std::vector<CommandRow>& commandTable() {
        "nondeterministic_output request_policy:all_shards response_policy:special", {}},
       {"role", 1, roleCommand, "noscript loading stale fast", "@admin @fast @dangerous", "", {}},
       {"client", -2, containerNoop, "", "@slow", "", {
+           {"caching", 3, clientCaching, kClientSubFlags, kClientSubCats, "", {}},
            {"getname", 2, clientGetname, kClientSubFlags, kClientSubCats, "", {}},
+           {"getredir", 2, clientGetredir, kClientSubFlags, kClientSubCats, "", {}},
            {"help", 2, clientHelp, "loading stale", kClientSubCats, "", {}},
            {"id", 2, clientId, kClientSubFlags, kClientSubCats, "", {}},
            {"info", 2, clientInfo, kClientSubFlags, kClientSubCats, "nondeterministic_output", {}},
            {"kill", -3, clientKill, "admin noscript loading stale", "@admin @slow @dangerous @connection", "", {}},
            {"list", -2, clientList, "admin noscript loading stale", "@admin @slow @dangerous @connection",
             "nondeterministic_output", {}},
+           {"no-evict", 3, clientNoEvict, "admin noscript loading stale", "@admin @slow @dangerous @connection", "", {}},
+           {"pause", -3, clientPause, "admin noscript loading stale", "@admin @slow @dangerous @connection", "", {}},
+           {"reply", 3, clientReply, kClientSubFlags, kClientSubCats, "", {}},
            {"setname", 3, clientSetname, kClientSubFlags, kClientSubCats, "", {}},
+           {"trackinginfo", 2, clientTrackinginfo, kClientSubFlags, kClientSubCats, "", {}},
+           {"unblock", -3, clientUnblock, "admin noscript loading stale", "@admin @slow @dangerous @connection", "", {}},
+           {"unpause", 2, clientUnpause, "admin noscript loading stale", "@admin @slow @dangerous @connection", "", {}},
        }},
       {"shutdown", -1, shutdownCommand, "admin noscript loading stale no_multi allow_busy", "@admin @slow @dangerous", "", {}},
       {"auth", -2, authCommand, "noscript loading stale fast no_auth allow_busy", "@fast @connection", "", {}},
@@ -1145,7 +1254,17 @@ void processCommand(Client* c) {
     return;
   }
   c->lastcmd = fullname;
+  // CLIENT REPLY OFF / SKIP: the reply is built and dropped (CLIENT REPLY itself answers).
+  bool drop = (c->reply_off || c->reply_skip) && fullname != "client|reply";
+  c->reply_skip = false;
+  if (!drop) {
+    row->handler(c);
+    return;
+  }
+  OutputBuffer scratch;
+  c->writer.retarget(&scratch);
   row->handler(c);
+  c->writer.retarget(&c->out);
 }
 
 }  // namespace osprey::sentinel

@@ -12,6 +12,7 @@
 
 #include <cstring>
 
+#include "common/config.h"
 #include "common/log.h"
 #include "common/util.h"
 #include "sentinel/info_parse.h"
@@ -185,7 +186,11 @@ void isMasterDownReplyCallback(redisAsyncContext* ac, void* r, void* privdata) {
 }
 
 redisAsyncContext* openContext(Instance* ri) {
-  redisAsyncContext* c = redisAsyncConnect(ri->addr.ip.c_str(), ri->addr.port);
+  // bind-source-addr: the local address of outgoing connections, as Redis binds them.
+  const std::string& source = cfg().bind_source_addr;
+  redisAsyncContext* c = source.empty()
+                             ? redisAsyncConnect(ri->addr.ip.c_str(), ri->addr.port)
+                             : redisAsyncConnectBind(ri->addr.ip.c_str(), ri->addr.port, source.c_str());
   if (!c) return nullptr;
   if (c->err) {
     std::string e = c->errstr;
@@ -351,10 +356,10 @@ void sendPeriodicCommands(Instance* ri) {
   long long now = mstime();
   const Timers& t = S().timers;
   long long info_period = t.info_period;
-  if (ri->isSlave() && (ri->master->flags & (SRI_O_DOWN | SRI_FAILOVER_IN_PROGRESS))) info_period = 1000;
-  // A master that restarted is polled every second while its reboot window is open.
-  if ((ri->flags & SRI_MASTER_REBOOT) && ri->master_reboot_down_after_period < info_period)
-    info_period = ri->master_reboot_down_after_period;
+  // Replicas of a master in trouble, or cut from their master, are polled every second.
+  if (ri->isSlave() &&
+      ((ri->master->flags & (SRI_O_DOWN | SRI_FAILOVER_IN_PROGRESS)) || ri->master_link_down_time != 0))
+    info_period = 1000;
   long long ping_period = ri->down_after_period;
   if (ping_period > t.ping_period) ping_period = t.ping_period;
 

@@ -300,7 +300,7 @@ int isQuorumReachable(Instance* master, int* usable_out) {
 }
 
 void simFailureCrash() {
-  serverLog(LogLevel::Warning, "Sentinel is simulating a crash, exiting.");
+  serverLog(LogLevel::Warning, "Sentinel CRASH because of SENTINEL simulate-failure");
   std::exit(99);
 }
 
@@ -559,10 +559,10 @@ void sentinelTimer() {
     for (auto& [k, s] : m->sentinels) children.push_back(s.get());
     for (Instance* c : children) {
       // A reset of the master releases its replicas; skip the ones gone since the snapshot.
-      bool alive = false;
+      bool released = false;
       for (auto& g : S().graveyard)
-        if (g.get() == c) alive = true;
-      if (alive) continue;
+        if (g.get() == c) released = true;
+      if (released) continue;
       handleInstance(c);
     }
     if (m->failover_state == FailoverState::UpdateConfig) switch_to_promoted = m;

@@ -20,6 +20,11 @@ namespace {
 
 std::vector<uv_tcp_t*> g_listeners;
 uint64_t g_next_client_id = 1;
+long long g_pause_until = 0;  // CLIENT PAUSE ... ALL
+uv_timer_t* g_unpause_timer = nullptr;
+
+bool paused() { return g_pause_until && mstime() < g_pause_until; }
+void processInput(Client* c);
 
 std::string peerString(const sockaddr_storage& sa) {
   char buf[INET6_ADDRSTRLEN];
@@ -63,7 +68,7 @@ void onWritten(uv_write_t* req, int status) {
 }
 
 void processInput(Client* c) {
-  while (!c->closing && !c->close_after_reply) {
+  while (!c->closing && !c->close_after_reply && !paused()) {
     ParserLimits limits;
     limits.auth_required = !c->authenticated;
     std::string err;
@@ -159,6 +164,29 @@ void closeClient(Client* c) {
 
 void closeClientAfterReply(Client* c) { c->close_after_reply = true; }
 
+// When the pause ends, the requests that arrived meanwhile are run.
+void unpauseClients() {
+  g_pause_until = 0;
+  std::vector<Client*> all(clients().begin(), clients().end());
+  for (Client* c : all) {
+    if (c->closing) continue;
+    processInput(c);
+    flushClient(c);
+  }
+}
+
+void pauseClients(long long until_ms, bool all) {
+  if (!all) return;
+  if (until_ms > g_pause_until) g_pause_until = until_ms;
+  if (!g_unpause_timer) {
+    g_unpause_timer = new uv_timer_t;
+    uv_timer_init(S().loop, g_unpause_timer);
+  }
+  long long delay = g_pause_until - mstime();
+  uv_timer_start(g_unpause_timer, [](uv_timer_t*) { unpauseClients(); },
+                 static_cast<uint64_t>(delay > 0 ? delay : 0), 0);
+}
+
 void flushClient(Client* c) {
   if (c->closing) return;
   if (!c->out.empty()) {
@@ -188,7 +216,9 @@ std::string clientInfoLine(const Client* c) {
 }
 
 void publishMessage(const std::string& channel, const std::string& message) {
-  for (Client* c : clients()) {
+  std::vector<Client*> all(clients().begin(), clients().end());
+  for (Client* c : all) {
+    if (c->closing) continue;
     bool sent = false;
     if (c->channels.count(channel)) {
       c->r().pushLen(3);

@@ -33,6 +33,8 @@ struct Client {
   std::set<std::string> channels, patterns;
   long long ctime = 0, last_interaction = 0;
   std::string lastcmd = "NULL";
+  bool reply_off = false;   // CLIENT REPLY OFF
+  bool reply_skip = false;  // CLIENT REPLY SKIP: the next command's reply is dropped
   ReplyBuilder& r() { return writer; }
   size_t subscriptions() const { return channels.size() + patterns.size(); }
 };
@@ -42,6 +44,11 @@ void closeClient(Client* c);           // now
 void closeClientAfterReply(Client* c);  // once the pending reply is written
 void flushClient(Client* c);
 std::string clientInfoLine(const Client* c);
+
+// CLIENT PAUSE: until `until_ms`, requests are left unread (all: every command; write: none
+// of Sentinel's commands write, so nothing waits).
+void pauseClients(long long until_ms, bool all);
+void unpauseClients();
 
 // commands.cpp: runs one request.
 void processCommand(Client* c);

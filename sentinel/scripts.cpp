@@ -34,8 +34,7 @@ void scheduleScript(const std::string& path, const std::vector<std::string>& arg
     // Drop the oldest job that is not running.
     for (auto it = q.begin(); it != q.end(); ++it) {
       if ((*it)->running) continue;
-      q.erase(it);
-      serverLog(LogLevel::Warning, "-script-error {} 0 0", path);  // queue overflow: job dropped
+      q.erase(it);  // dropped silently, as Redis does
       break;
     }
   }

@@ -13,6 +13,11 @@ usage: test_sentinel.py <osprey-sentinel> [reference redis-sentinel] [redis-serv
    rewritten config names the new master, the epoch and the other sentinels, and the other
    replica follows the new master. Then the new master is killed too: a second failover,
    epoch 2, agreed again.
+3. busy-down-after-milliseconds (beyond Redis): a master running a 5 s script (past
+   lua-time-limit, so it answers -BUSY) is not failed over when the limit is above the
+   script's duration (+busy / -busy, no +sdown, the script's writes kept), is failed over
+   when the option is off, and a killed master is still failed over after
+   down-after-milliseconds.
 
 Ports come from OSPREY_TEST_PORTS (default 7800-7839). Prints `N passed, M failed` last and
 exits 1 on any failure.
@@ -130,13 +135,13 @@ def start_server(binary, base, port, *extra):
     return p.start(port)
 
 
-def start_sentinel(binary, base, port, master_port, extra_lines=()):
+def start_sentinel(binary, base, port, master_port, extra_lines=(), quorum=2):
     d = os.path.join(base, "sentinel-%d" % port)
     os.makedirs(d)
     conf = os.path.join(d, "sentinel.conf")
     with open(conf, "w") as f:
         f.write("port %d\nbind 127.0.0.1\ndir %s\nlogfile log.txt\n" % (port, d))
-        f.write("sentinel monitor mymaster 127.0.0.1 %d 2\n" % master_port)
+        f.write("sentinel monitor mymaster 127.0.0.1 %d %d\n" % (master_port, quorum))
         f.write("sentinel down-after-milliseconds mymaster 2000\n")
         f.write("sentinel failover-timeout mymaster 10000\n")
         for line in extra_lines:
@@ -184,6 +189,10 @@ SAME_REPLIES = [
     ("SENTINEL", "pending-scripts"), ("SENTINEL", "help"), ("SENTINEL", "reset", "nomatch*"),
     ("PUBLISH", "a", "b"), ("HELLO", "4"), ("HELLO", "x"), ("AUTH", "x"), ("SHUTDOWN", "foo"),
     ("CLIENT", "foo"), ("CLIENT", "kill", "1.2.3.4:5"), ("CLIENT", "getname"), ("SUBSCRIBE",),
+    ("CLIENT", "getredir"), ("CLIENT", "no-evict", "x"), ("CLIENT", "no-evict", "on"), ("CLIENT", "unblock", "5"),
+    ("CLIENT", "unblock", "x"), ("CLIENT", "unblock", "5", "foo"), ("CLIENT", "trackinginfo"),
+    ("CLIENT", "caching", "yes"), ("CLIENT", "reply", "foo"), ("CLIENT", "pause", "x"),
+    ("CLIENT", "pause", "10", "foo"), ("CLIENT", "pause", "1"), ("CLIENT", "unpause"),
 ]
 
 
@@ -195,6 +204,25 @@ def test_same_replies(osprey, reference, server, base):
     try:
         for req in SAME_REPLIES:
             check("same reply: " + " ".join(req), call(ours.port, *req), call(theirs.port, *req))
+        # RESP3: maps, nulls and pushes as Redis sends them (HELLO's own reply carries the
+        # client id, so only what follows it is compared; one channel, as Redis unsubscribes
+        # several in its hash table's random order).
+        conns = [Conn(ours.port), Conn(theirs.port)]
+        for c in conns:
+            c.send("HELLO", "3")
+            c.read_reply()
+        for req in [("SENTINEL", "debug"), ("SENTINEL", "config", "get", "*"),
+                    ("SENTINEL", "get-master-addr-by-name", "nope"), ("SENTINEL", "simulate-failure", "help"),
+                    ("SENTINEL", "is-master-down-by-addr", "127.0.0.1", "1", "0", "*"), ("PING",),
+                    ("SUBSCRIBE", "a"), ("PING", "x"), ("UNSUBSCRIBE",)]:
+            got = []
+            for c in conns:
+                c.send(*req)
+                got.append(b"".join(filter(None, [c.read_reply(2.0) for _ in range(
+                    1)])))
+            check("same RESP3 reply: " + " ".join(req), got[0], got[1])
+        for c in conns:
+            c.close()
         # ROLE and INFO sentinel name the monitored master the same way.
         check("ROLE", call(ours.port, "ROLE"), call(theirs.port, "ROLE"))
         ok = wait_for(lambda: call(ours.port, "INFO", "sentinel") == call(theirs.port, "INFO", "sentinel"), 5)
@@ -299,6 +327,85 @@ def test_mixed_failover(osprey, reference, server, base):
             p.kill()
 
 
+# ---- 3. busy-down-after-milliseconds --------------------------------------------------------
+
+# Writes a key, then spins ~5 s by the server clock: past lua-time-limit every client (and
+# the sentinel's PING) gets -BUSY, and SCRIPT KILL is refused (the script wrote).
+BUSY_SCRIPT = ("redis.call('set','written','yes') "
+               "local function now() local t = redis.call('time') "
+               "return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end "
+               "local s = now() while now() - s < 5000 do end return 'done'")
+
+
+def busy_round(osprey, server, base, busy_ms):
+    mport, rport = next_port(), next_port()
+    master = start_server(server, base, mport, "--lua-time-limit", "500")
+    replica = start_server(server, base, rport, "--replicaof", "127.0.0.1", str(mport))
+    extra = ["sentinel busy-down-after-milliseconds mymaster %d" % busy_ms] if busy_ms else []
+    s = start_sentinel(osprey, base, next_port(), mport, extra, quorum=1)
+    try:
+        ok = wait_for(lambda: sentinel_view(s.port)[0]["num-slaves"] == "1" and
+                      parse(call(rport, "ROLE"))[3] == "connected", 20)
+        check("busy %d: replica discovered and in sync" % busy_ms, ok, True)
+        sub = Conn(s.port)
+        sub.send("PSUBSCRIBE", "*")
+        sub.read_reply()
+        script = Conn(mport)
+        script.send("EVAL", BUSY_SCRIPT, "0")
+        events = read_events(sub, "+switch-master", 9)
+        done = script.read_reply(10)
+        script.close()
+        names = [e[0] for e in events]
+        return s, sub, master, replica, mport, rport, names, done
+    except Exception:
+        for p in (s, master, replica):
+            p.kill()
+        raise
+
+
+def test_busy_down_after(osprey, server, base):
+    # On: the script outlasts down-after-milliseconds (2 s) but not the busy limit (10 s).
+    s, sub, master, replica, mport, rport, names, done = busy_round(osprey, server, base, 10000)
+    try:
+        check("busy on: script finished", done, b"$4\r\ndone\r\n")
+        check("busy on: +busy published", "+busy" in names, True)
+        check("busy on: -busy published", "-busy" in names, True)
+        check("busy on: no +sdown", "+sdown" in names, False)
+        check("busy on: no failover", "+switch-master" in names, False)
+        check("busy on: master unchanged",
+              parse(call(s.port, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", "mymaster")), ["127.0.0.1", str(mport)])
+        check("busy on: the script's write is kept", call(mport, "GET", "written"), b"$3\r\nyes\r\n")
+        check("busy on: SENTINEL MASTER shows the limit",
+              as_dict(parse(call(s.port, "SENTINEL", "MASTER", "mymaster"))).get("busy-down-after-milliseconds"),
+              "10000")
+        # A master that dies is still failed over after down-after-milliseconds.
+        start = time.monotonic()
+        master.kill()
+        events = read_events(sub, "+switch-master", 30)
+        names = [e[0] for e in events]
+        check("busy on: killed master goes +sdown", "+sdown" in names, True)
+        check("busy on: killed master failed over", "+switch-master" in names, True)
+        check("busy on: failover within down-after + 10 s", time.monotonic() - start < 12.5, True)
+    finally:
+        sub.close()
+        for p in (s, master, replica):
+            p.kill()
+    # Off (Redis's behaviour): the busy master is SDOWN after 2 s and failed over.
+    s, sub, master, replica, mport, rport, names, done = busy_round(osprey, server, base, 0)
+    try:
+        check("busy off: +sdown while the script runs", "+sdown" in names, True)
+        check("busy off: failed over to the replica", "+switch-master" in names, True)
+        check("busy off: no +busy event", "+busy" in names, False)
+        ok = wait_for(lambda: parse(call(mport, "ROLE"))[0] == "slave", 20)
+        check("busy off: old master turned into a replica", ok, True)
+        ok = wait_for(lambda: call(mport, "GET", "written") == b"$-1\r\n", 20)
+        check("busy off: the script's write is lost", ok, True)
+    finally:
+        sub.close()
+        for p in (s, master, replica):
+            p.kill()
+
+
 def main():
     global PORTS
     if len(sys.argv) < 2:
@@ -312,6 +419,7 @@ def main():
     try:
         test_same_replies(osprey, reference, server, base)
         test_mixed_failover(osprey, reference, server, base)
+        test_busy_down_after(osprey, server, base)
     finally:
         shutil.rmtree(base, ignore_errors=True)
     print("%d passed, %d failed" % (passed, failed))
