@@ -15,6 +15,7 @@
 
 #include "common/config.h"
 #include "common/util.h"
+#include "server/sticky.h"
 #include "server/blocking.h"
 #include "server/db.h"
 #include "server/networking.h"
@@ -209,6 +210,7 @@ static void pingCommand(Client& c) {
     replyWrongArity(c);
     return;
   }
+  if (applyStickMarkerFromMaster(c)) return;  // STICK's marker in the replication stream
   if (c.pubsub() && c.resp == 2) {
     // In RESP2 subscribed context PING answers as a Pub/Sub message.
     c.r().arrayLen(2);

@@ -142,7 +142,8 @@ void CommandTable::build() {
   for (auto family : {connectionCommands, stringCommands, keyCommands, listCommands,
                       hashCommands, setCommands, zsetCommands, pubsubCommands, multiCommands,
                       serverCommands, introspectionCommands, scriptingCommands,
-                      functionCommands, sortCommands, dumpCommands, replicationCommands}) {
+                      functionCommands, sortCommands, dumpCommands, replicationCommands,
+                      stickyCommands}) {
     CommandRows rows = family();
     for (size_t i = 0; i < rows.count; i++) addRow(rows.rows[i]);
   }

@@ -134,6 +134,7 @@ CommandRows scriptingCommands();
 CommandRows functionCommands();
 CommandRows sortCommands();
 CommandRows dumpCommands();
+CommandRows stickyCommands();  // sticky.cpp (STICK)
 // Script cache figures for INFO memory (eval.cpp).
 size_t evalCachedScripts();
 size_t evalScriptsBytes();
