@@ -92,6 +92,7 @@ system: $(BINDIR)/osprey-server
 	python3 tests/integration/test_rdb.py $(BINDIR)/osprey-server
 	python3 tests/integration/test_replication.py $(BINDIR)/osprey-server
 	python3 tests/integration/test_maxmemory.py $(BINDIR)/osprey-server
+	python3 tests/integration/test_nonatomic.py $(BINDIR)/osprey-server
 	python3 tests/integration/test_command_docs.py $(BINDIR)/osprey-server
 
 compat-smoke: $(BINDIR)/osprey-server

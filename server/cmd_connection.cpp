@@ -15,6 +15,7 @@
 
 #include "common/config.h"
 #include "common/util.h"
+#include "server/script_nonatomic.h"
 #include "server/sticky.h"
 #include "server/blocking.h"
 #include "server/db.h"
@@ -859,6 +860,7 @@ CommandRows connectionCommands() {
 
 void onClientFreed(Client& c) {
   extrasTable().erase(&c);
+  nonAtomicClientFreed(c);
   forgetStaleWatchedKeys(c);
 }
 
