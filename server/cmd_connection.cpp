@@ -858,6 +858,11 @@ CommandRows connectionCommands() {
 
 // ==== Hooks ==================================================================
 
+bool clientNoEvict(const Client& c) {
+  const ConnectionExtras* ex = findExtras(c);
+  return ex && ex->no_evict;
+}
+
 void onClientFreed(Client& c) {
   extrasTable().erase(&c);
   nonAtomicClientFreed(c);

@@ -23,6 +23,7 @@
 
 #include <uv.h>
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <string>
@@ -32,6 +33,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "server/db.h"
+#include "server/networking.h"
 #include "server/replication.h"
 #include "server/scripting.h"
 #include "server/scripting_hooks.h"
@@ -335,8 +337,57 @@ EvictStatus performEvictions() {
   return memoryToFree() == 0 ? EvictStatus::Ok : EvictStatus::Fail;
 }
 
+// Redis's getClientEvictionLimit: bytes, or a percentage of maxmemory, at least 128 KB.
+static size_t clientEvictionLimit() {
+  long long v = cfg().maxmemory_clients;
+  if (v == 0) return 0;
+  unsigned long long limit = v > 0 ? static_cast<unsigned long long>(v)
+                                   : cfg().maxmemory * static_cast<unsigned long long>(-v) / 100;
+  if (limit == 0) return 0;  // a percentage of no maxmemory
+  return std::max<unsigned long long>(limit, 128 * 1024);
+}
+
+// What a client holds: its struct, query buffer, parsed arguments and pending replies.
+static size_t clientEvictionMemory(const Client& c) {
+  size_t n = sizeof(Client) + c.querybuf.capacity() + c.out.allocated();
+  for (const std::string& a : c.argv) n += a.capacity();
+  return n;
+}
+
+bool evictClients(Client* current) {
+  size_t limit = clientEvictionLimit();
+  if (!limit) return false;
+  std::vector<std::pair<size_t, Client*>> candidates;
+  size_t total = 0;
+  for (Client* c : server.client_list) {
+    if (c->fake || c->close_asap || c->is_master || c->monitor || replicationIsReplica(*c)) continue;
+    size_t mem = clientEvictionMemory(*c);
+    total += mem;
+    if (!clientNoEvict(*c)) candidates.emplace_back(mem, c);
+  }
+  if (total < limit) return false;
+  std::sort(candidates.begin(), candidates.end(),
+            [](const auto& a, const auto& b) { return a.first > b.first; });
+  bool evicted_current = false;
+  for (auto& [mem, c] : candidates) {
+    if (total < limit) break;
+    serverLog(LogLevel::Notice, "Evicting client: id={} addr={} name={}", c->id, c->addr, c->name);
+    server.stat_evictedclients++;
+    total -= mem;
+    if (c == current) {
+      evicted_current = true;
+      freeClientAsync(c);  // its command is being dispatched: freed before the loop sleeps
+    } else {
+      freeClient(c);  // at once, as CLIENT KILL does, so its memory is free for what follows
+    }
+  }
+  return evicted_current;
+}
+
 bool rejectCommandForMaxmemory(Client& c) {
   EvictState& st = E();
+  // Clients first, then keys: the last command may have grown an output buffer.
+  if (evictClients(&c)) return true;
   if (!cfg().maxmemory || scriptIsTimedOut()) return false;
   bool oom = performEvictions() == EvictStatus::Fail;
   // A command queued inside MULTI may grow memory without bound; EXEC, DISCARD, QUIT and

@@ -41,6 +41,11 @@ bool dictExpandAllowed(size_t more_bytes, double fill_ratio);
 // (the OOM error) when memory cannot be freed and the command may grow memory.
 bool rejectCommandForMaxmemory(Client& c);
 
+// Client eviction (maxmemory-clients): while the normal and Pub/Sub clients together use
+// more than the limit, closes the largest ones (not CLIENT NO-EVICT ones, replicas or the
+// master). Returns true when `current` itself was evicted (its command must not run).
+bool evictClients(Client* current = nullptr);
+
 // Starts the eviction timer (CONFIG SET maxmemory lowering the limit): evictions run from
 // the event loop, outside any command, so their DELs are propagated on their own.
 void startEvictionTimer();

@@ -81,6 +81,7 @@ static void onBeforeSleep(uv_prepare_t*) {
   checkClientPauseTimeout();
   if (cfg().hz > 0 && server.active_expire_enabled) activeExpireCycle(true);
   processUnblockedClients();
+  evictClients();  // maxmemory-clients: query and output buffers that grew this iteration
   handleClientsWithPendingWrites();
   freeClientsInAsyncQueue();
 }
