@@ -247,6 +247,7 @@ void scriptFlushCommand(Client& c) {
     return;
   }
   EvalState& st = evalState();
+  nonAtomicAbortFor(st.engine.get());  // a non-atomic EVAL still running in the old VM
   st.scripts.clear();
   st.scripts_bytes = 0;
   st.engine = std::make_unique<LuaEngine>(false);

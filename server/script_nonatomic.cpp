@@ -147,6 +147,16 @@ ScriptRun* nonAtomicCurrent() {
   return st.current ? &st.current->run : nullptr;
 }
 
+void nonAtomicAbortFor(LuaEngine* engine) {
+  NonAtomicState_& st = S();
+  if (!st.current || st.current->engine != engine) return;
+  NonAtomicRun& na = *st.current;
+  ReplyCapture dropped(2);
+  ReplyBuilder& out = na.caller ? na.caller->r() : static_cast<ReplyBuilder&>(dropped);
+  na.engine->replyCoroutineKilled(na.run, na.co, out);
+  finish();
+}
+
 void nonAtomicClientFreed(Client& c) {
   NonAtomicState_& st = S();
   st.waiting.erase(std::remove(st.waiting.begin(), st.waiting.end(), &c), st.waiting.end());

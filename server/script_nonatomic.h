@@ -45,6 +45,9 @@ void nonAtomicStart(Client& caller, LuaEngine& engine, const ScriptRun& proto, C
                     std::vector<std::string> args);
 // The running non-atomic script (for SCRIPT KILL), or nullptr.
 ScriptRun* nonAtomicCurrent();
+// SCRIPT FLUSH is about to destroy `engine`: a non-atomic script running in it ends as if
+// killed (its caller gets the SCRIPT KILL error) before its coroutine goes.
+void nonAtomicAbortFor(LuaEngine* engine);
 // A client went away: forget it as caller or waiter.
 void nonAtomicClientFreed(Client& c);
 

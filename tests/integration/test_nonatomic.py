@@ -232,6 +232,16 @@ def test_turns_flags_stream(binary):
         check("stream: nothing else (no MULTI/EXEC)", read_stream_entry(stream), None)
         stream.close()
 
+        # SCRIPT FLUSH while one runs: it ends as if killed (its VM goes away).
+        a.send("EVAL", WRITE_FOREVER, "0")
+        time.sleep(0.2)
+        o.send("SCRIPT", "FLUSH")
+        check("SCRIPT FLUSH during a non-atomic script", o.read_reply(), b"+OK\r\n")
+        check("the flushed script's caller gets the kill error",
+              (a.read_reply(2.0) or b"").startswith(b"-ERR Script killed by user with SCRIPT KILL..."), True)
+        o.send("PING")
+        check("server fine after the flush", o.read_reply(), b"+PONG\r\n")
+
         # Inside MULTI the flag is ignored: the script runs atomically within EXEC.
         o.send("MULTI")
         o.send("EVAL", "#!lua flags=disable-atomicity\nredis.call('SET', 'm', '1') return 2", "0")
