@@ -870,7 +870,8 @@ void infoStats(std::string& s) {
   s += "expire_cycle_cpu_milliseconds:0\r\n";
   appendf(s, "evicted_keys:{}\r\n", server.stat_evictedkeys);
   appendf(s, "evicted_clients:{}\r\n", server.stat_evictedclients);
-  s += "total_eviction_exceeded_time:0\r\ncurrent_eviction_exceeded_time:0\r\n";
+  appendf(s, "total_eviction_exceeded_time:{}\r\n", evictionExceededMs(false));
+  appendf(s, "current_eviction_exceeded_time:{}\r\n", evictionExceededMs(true));
   appendf(s, "keyspace_hits:{}\r\n", server.stat_keyspace_hits);
   appendf(s, "keyspace_misses:{}\r\n", server.stat_keyspace_misses);
   appendf(s, "pubsub_channels:{}\r\n", server.pubsub_channels.size());
@@ -1029,6 +1030,7 @@ void resetServerStats() {
   server.stat_expired_time_cap_reached_count = 0;
   server.stat_evictedkeys = 0;
   server.stat_evictedclients = 0;
+  evictionResetStats();
   server.stat_keyspace_misses = 0;
   server.stat_keyspace_hits = 0;
   server.stat_rejected_conn = 0;

@@ -59,6 +59,8 @@ struct EvictState {
   bool timer_init = false, timer_running = false;
   uv_timer_t timer;
   bool pre_command_oom = false;
+  long long exceeded_since_us = 0;  // monotonic start of the current stretch over the limit
+  long long exceeded_total_us = 0;  // finished stretches
 };
 
 EvictState& E() {
@@ -302,7 +304,33 @@ void startEvictionTimer() {
   uv_timer_start(&st.timer, onEvictionTimer, 0, 0);
 }
 
+static EvictStatus performEvictionsOnce();
+
+// Redis's update_metrics: the time spent over the limit, for INFO.
 EvictStatus performEvictions() {
+  EvictState& st = E();
+  EvictStatus s = performEvictionsOnce();
+  if (s != EvictStatus::Ok) {
+    if (st.exceeded_since_us == 0) st.exceeded_since_us = monotonicUs();
+  } else if (st.exceeded_since_us != 0) {
+    st.exceeded_total_us += monotonicUs() - st.exceeded_since_us;
+    st.exceeded_since_us = 0;
+  }
+  return s;
+}
+
+long long evictionExceededMs(bool current_only) {
+  EvictState& st = E();
+  long long current = st.exceeded_since_us ? monotonicUs() - st.exceeded_since_us : 0;
+  return (current_only ? current : st.exceeded_total_us + current) / 1000;
+}
+
+void evictionResetStats() {
+  E().exceeded_total_us = 0;
+  E().exceeded_since_us = 0;
+}
+
+static EvictStatus performEvictionsOnce() {
   if (!safeToEvict()) return EvictStatus::Ok;
   size_t to_free = memoryToFree();
   if (to_free == 0) return EvictStatus::Ok;

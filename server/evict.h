@@ -28,6 +28,11 @@ EvictStatus performEvictions();
 // the replicas' output buffers (INFO mem_not_counted_for_evict).
 size_t memoryNotCountedForEvict();
 
+// INFO's total_eviction_exceeded_time / current_eviction_exceeded_time (ms): how long used
+// memory stayed over maxmemory (performEvictions answered Running or Fail), in all and now.
+long long evictionExceededMs(bool current_only);
+void evictionResetStats();  // CONFIG RESETSTAT
+
 // The OOM state found before the current command ran (Redis's pre_command_oom_state):
 // scripts refuse their first DENYOOM call when it is set.
 bool preCommandOomState();

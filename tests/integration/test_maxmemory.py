@@ -145,6 +145,9 @@ def test_policies(binary):
         check("noeviction: DEL still served", cl.call("DEL", "k1"), b":1\r\n")
         check("noeviction: no key evicted", cl.info("evicted_keys"), "0")
         check("noeviction: INFO maxmemory_policy", cl.info("maxmemory_policy"), "noeviction")
+        time.sleep(0.15)
+        check("noeviction: INFO current_eviction_exceeded_time counts the time over the limit",
+              int(cl.info("current_eviction_exceeded_time")) >= 150, True)
 
         # LRU: old keys (idle 10000 s) go before hot ones.
         for policy, ttl in (("allkeys-lru", None), ("volatile-lru", 10000)):
