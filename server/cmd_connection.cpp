@@ -15,13 +15,13 @@
 
 #include "common/config.h"
 #include "common/util.h"
-#include "server/script_nonatomic.h"
-#include "server/sticky.h"
 #include "server/blocking.h"
 #include "server/db.h"
 #include "server/networking.h"
 #include "server/replication.h"
+#include "server/script_nonatomic.h"
 #include "server/server.h"
+#include "server/sticky.h"
 
 namespace osprey {
 

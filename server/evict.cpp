@@ -91,7 +91,8 @@ size_t memoryToFree() {
 unsigned long long evictionTimeLimitUs() {
   long long t = cfg().maxmemory_eviction_tenacity;
   if (t <= 10) return 50ULL * static_cast<unsigned long long>(t);
-  if (t < 100) return static_cast<unsigned long long>(500.0 * std::pow(1.15, static_cast<double>(t) - 10.0));
+  if (t < 100)
+    return static_cast<unsigned long long>(500.0 * std::pow(1.15, static_cast<double>(t) - 10.0));
   return ULLONG_MAX;
 }
 
@@ -388,7 +389,8 @@ bool evictClients(Client* current) {
   std::vector<std::pair<size_t, Client*>> candidates;
   size_t total = 0;
   for (Client* c : server.client_list) {
-    if (c->fake || c->close_asap || c->is_master || c->monitor || replicationIsReplica(*c)) continue;
+    if (c->fake || c->close_asap || c->is_master || c->monitor || replicationIsReplica(*c))
+      continue;
     size_t mem = clientEvictionMemory(*c);
     total += mem;
     if (!clientNoEvict(*c)) candidates.emplace_back(mem, c);

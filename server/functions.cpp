@@ -18,8 +18,8 @@
 #include "common/util.h"
 #include "server/networking.h"
 #include "server/rdb.h"
-#include "server/script_nonatomic.h"
 #include "server/script_lua.h"
+#include "server/script_nonatomic.h"
 #include "server/scripting.h"
 #include "server/server.h"
 

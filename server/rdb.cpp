@@ -16,7 +16,6 @@
 //
 // Sections: FORMAT CONSTANTS / WRITER / LISTPACK AND INTSET BUILDERS / VALUE WRITING /
 // READER / BLOB PARSERS / VALUE READING / DATASETS / DUMP PAYLOADS / FUNCTIONS.
-#include "server/sticky.h"
 #include "server/rdb.h"
 
 #include <fcntl.h>
@@ -41,6 +40,7 @@
 #include "common/util.h"
 #include "server/db.h"
 #include "server/server.h"
+#include "server/sticky.h"
 #include "server/t_hash.h"
 #include "server/t_set.h"
 #include "server/t_zset.h"

@@ -85,7 +85,8 @@ void onIdle(uv_idle_t*) {
   fake->resp = na.resp;
   scriptBegin(&na.run);
   na.run.slice_start_us = na.run.start_us;
-  bool done = na.engine->resumeCoroutine(na.run, na.co, na.keys, na.args, na.eval_globals, na.first, out);
+  bool done = na.engine->resumeCoroutine(na.run, na.co, na.keys, na.args, na.eval_globals,
+                                         na.first, out);
   na.first = false;
   na.resp = fake->resp;
   scriptEnd();

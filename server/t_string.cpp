@@ -21,9 +21,9 @@
 
 #include "common/config.h"
 #include "common/util.h"
-#include "server/sticky.h"
 #include "server/db.h"
 #include "server/server.h"
+#include "server/sticky.h"
 
 namespace osprey {
 
