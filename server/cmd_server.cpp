@@ -169,6 +169,7 @@ size_t g_startup_memory = 0;  // used memory when the server became ready (first
 size_t g_peak_memory = 0;
 size_t g_cron_rss = 0;        // sampled by cron, as Redis's cron_malloc_stats
 size_t g_cron_used = 0;
+size_t g_cron_allocated = 0;  // the allocator's own "allocated" (jemalloc: with its caches)
 
 void sampleMemory() {
   size_t used = usedMemory();
@@ -176,6 +177,12 @@ void sampleMemory() {
   if (used > g_peak_memory) g_peak_memory = used;
   g_cron_used = used;
   g_cron_rss = processRss();
+#ifdef OSPREY_JEMALLOC
+  jemallocRefresh();  // usedMemory() reads the thread counters: the statistics need an epoch
+  g_cron_allocated = jemallocStat("stats.allocated");
+#else
+  g_cron_allocated = used;
+#endif
 }
 
 // Redis's bytesToHuman: 100B, 2.00K, 1.50M ... (two decimals from K to P).
@@ -250,8 +257,9 @@ MemoryOverhead memoryOverhead() {
   mh.bytes_per_key = mh.total_keys ? net / mh.total_keys : 0;
 
   mh.rss = g_cron_rss;
-  mh.alloc_allocated = g_cron_used;
+  mh.alloc_allocated = g_cron_allocated;
 #ifdef OSPREY_JEMALLOC
+  jemallocRefresh();
   mh.alloc_active = jemallocStat("stats.active");
   mh.alloc_resident = jemallocStat("stats.resident");
 #else
