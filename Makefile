@@ -115,6 +115,7 @@ system: $(BINDIR)/osprey-server $(BINDIR)/osprey-sentinel
 	python3 tests/integration/test_rdb.py $(BINDIR)/osprey-server
 	python3 tests/integration/test_replication.py $(BINDIR)/osprey-server
 	python3 tests/integration/test_maxmemory.py $(BINDIR)/osprey-server
+	python3 tests/integration/test_nonatomic.py $(BINDIR)/osprey-server
 	python3 tests/integration/test_command_docs.py $(BINDIR)/osprey-server
 	/usr/bin/python3 tests/integration/test_acl_file.py $(BINDIR)/osprey-server
 	python3 tests/integration/test_sentinel.py $(BINDIR)/osprey-sentinel

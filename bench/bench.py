@@ -69,7 +69,11 @@ CJSON_SCRIPT = ("local elems = cjson.decode(ARGV[1]); for i=1,#KEYS do "
                 "redis.call('LTRIM', KEYS[i], 0, 99) end")
 CJSON_KEYS = ["bench:cjson:%d" % i for i in range(1, 6)]
 CJSON_ARG = "[1,2,3,4,5]"
-SECTIONS = ["throughput", "eval", "memory", "persistence", "bitmap_hll", "geo"]
+# Non-atomic scripts (Osprey only): 50 clients' GET/SET while a disable-atomicity script
+# keeps writing, against the same load with no script. It runs until SCRIPT KILL.
+NONATOMIC_SCRIPT = ("#!lua flags=disable-atomicity\n"
+                    "while true do redis.call('INCR', 'bench:na:counter') end")
+SECTIONS = ["throughput", "eval", "memory", "persistence", "bitmap_hll", "geo", "nonatomic"]
 # Custom-command rows (redis-benchmark <command>): key -> (label, argv, -r range).
 BITMAP_HLL_TESTS = {
     # redis-benchmark pads __rand_int__ with zeros, which no offset parser takes: the
@@ -388,6 +392,9 @@ class Bench:
                              % os.environ.get("OSPREY_BENCH_PORTS", "7640-7659"))
         self.ports = {"redis": ports[0], "osprey": ports[1]}
         self.binaries = {"redis": args.redis, "osprey": args.osprey}
+        # Osprey against itself: {"none"|"script": {"get"|"set": [(rps, p99 ms), ...]}}
+        self.nonatomic = {mode: {"get": [], "set": []} for mode in ("none", "script")}
+        self.nonatomic_script_calls = []
 
     # -- rows -----------------------------------------------------------------------------
     def row(self, key, label, section, unit, better, target=None):
@@ -627,6 +634,44 @@ class Bench:
                     self.record_error(key, side, error)
                 elif rows:
                     self.record(key, side, rows[0][1])
+        finally:
+            server.destroy()
+
+    def run_nonatomic(self):
+        """GET/SET -c 50 on Osprey with and without a non-atomic script running."""
+        server = self.new_server("osprey")
+        try:
+            server.start()
+            for mode in ("none", "script"):
+                runner = None
+                if mode == "script":
+                    runner = server.conn()
+                    runner.sock.sendall(encode("EVAL", NONATOMIC_SCRIPT, 0))
+                    time.sleep(0.2)
+                argv = [self.a.redis_benchmark, "-h", "127.0.0.1", "-p", str(server.port),
+                        "--csv", "-c", "50", "-n", str(self.a.requests), "-r", "100000",
+                        "-t", "get,set"]
+                out = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
+                                     text=True, timeout=self.a.timeout)
+                self.raw.append({"server": "osprey", "nonatomic": mode, "argv": argv[1:],
+                                 "rc": out.returncode, "stdout": out.stdout,
+                                 "stderr": out.stderr})
+                for line in out.stdout.splitlines():
+                    parts = [x.strip('"') for x in line.split('","')]
+                    if len(parts) >= 7 and parts[0] in ("GET", "SET"):
+                        self.nonatomic[mode][parts[0].lower()].append(
+                            (float(parts[1]), float(parts[6])))
+                if runner is not None:
+                    c = server.conn()
+                    try:
+                        calls = c.call("GET", "bench:na:counter")
+                        c.call("SCRIPT", "KILL")
+                    except ReplyError as e:
+                        raise BenchError("non-atomic script: %s" % e)
+                    finally:
+                        c.close()
+                    self.nonatomic_script_calls.append(int(calls or 0))
+                    runner.close()
         finally:
             server.destroy()
 
@@ -896,6 +941,39 @@ class Bench:
                                 self.record_error(k, side, "not run: %s" % str(e)[:160])
                         continue
                     log("  %-32s %-6s %6.1f s" % (what, side, time.monotonic() - t0))
+
+        if self.wanted("nonatomic"):
+            for rnd in range(a.rounds):
+                t0 = time.monotonic()
+                try:
+                    self.run_nonatomic()
+                except (BenchError, subprocess.TimeoutExpired) as e:
+                    self.fatal.append("non-atomic script rows: %s" % e)
+                    continue
+                log("  %-32s %-6s %6.1f s" % ("non-atomic script GET/SET", "osprey",
+                                                time.monotonic() - t0))
+
+    def nonatomic_table(self):
+        """Medians of the non-atomic rows, or None when they did not run."""
+        med = {}
+        for mode, tests in self.nonatomic.items():
+            for t, runs in tests.items():
+                if not runs:
+                    return None
+                med[(mode, t)] = (statistics.median(r[0] for r in runs),
+                                  statistics.median(r[1] for r in runs))
+        lines = ["Osprey, 50 clients, while a non-atomic script (disable-atomicity, one INCR "
+                 "per call) runs vs no script:",
+                 "  %-4s %14s %14s %8s %12s %12s" % ("", "rps no script", "rps script",
+                                                      "ratio", "p99 none ms", "p99 script ms")]
+        for t in ("get", "set"):
+            (r0, p0), (r1, p1) = med[("none", t)], med[("script", t)]
+            lines.append("  %-4s %14.0f %14.0f %7.2fx %12.3f %12.3f"
+                         % (t.upper(), r0, r1, r1 / r0 if r0 else 0, p0, p1))
+        if self.nonatomic_script_calls:
+            lines.append("  the script's own INCRs meanwhile (median per run): %d"
+                         % statistics.median(self.nonatomic_script_calls))
+        return "\n".join(lines)
 
     def outcomes(self, key, side):
         r = self.rows[key]
@@ -1184,12 +1262,18 @@ def main(argv):
           % (len(rows), sum(r["target"] is not None for r in rows),
              sum(r["pass"] is True for r in rows), len(missed), a.rounds, elapsed,
              meta["loadavg_start"][0], meta["loadavg_end"][0]))
+    na = bench.nonatomic_table()
+    if na:
+        print()
+        print(na)
     for e in bench.fatal:
         print("  ERROR: %s" % (e if len(e) <= 300 else e[:297] + "..."))
     if interrupted:
         print("interrupted: %s and %s left as they were" % (a.json, a.svg))
     else:
-        write_atomic(a.json, json.dumps({"meta": meta, "rows": rows, "raw": bench.raw},
+        write_atomic(a.json, json.dumps({"meta": meta, "rows": rows, "raw": bench.raw,
+                                         "nonatomic": bench.nonatomic,
+                                         "nonatomic_script_calls": bench.nonatomic_script_calls},
                                         indent=1) + "\n")
         write_atomic(a.svg, svg_chart(rows, "Osprey vs Redis 7.0.15 (%s, %s)"
                                       % (meta["mode"], meta["started"])))

@@ -49,6 +49,12 @@ class OutputBuffer {
   std::string* placeholder();
 
   size_t size() const { return pending_; }  // bytes still to send
+  // Bytes the queued chunks hold from the allocator (client eviction counts these).
+  size_t allocated() const {
+    size_t n = spare_.capacity();
+    for (const std::string& ch : chunks_) n += ch.capacity();
+    return n;
+  }
   bool empty() const { return size() == 0; }
   // Up to `max` iovec-like pieces of what remains to be sent.
   size_t peek(struct iovec* iov, size_t max) const;

@@ -19,7 +19,9 @@
 #include "server/db.h"
 #include "server/networking.h"
 #include "server/replication.h"
+#include "server/script_nonatomic.h"
 #include "server/server.h"
+#include "server/sticky.h"
 
 namespace osprey {
 
@@ -209,6 +211,7 @@ static void pingCommand(Client& c) {
     replyWrongArity(c);
     return;
   }
+  if (applyStickMarkerFromMaster(c)) return;  // STICK's marker in the replication stream
   if (c.pubsub() && c.resp == 2) {
     // In RESP2 subscribed context PING answers as a Pub/Sub message.
     c.r().arrayLen(2);
@@ -859,9 +862,15 @@ CommandRows connectionCommands() {
 
 // ==== Hooks ==================================================================
 
+bool clientNoEvict(const Client& c) {
+  const ConnectionExtras* ex = findExtras(c);
+  return ex && ex->no_evict;
+}
+
 void onClientFreed(Client& c) {
   replicationOnClientFreed(c);
   extrasTable().erase(&c);
+  nonAtomicClientFreed(c);
   forgetStaleWatchedKeys(c);
 }
 

@@ -169,6 +169,7 @@ size_t g_startup_memory = 0;  // used memory when the server became ready (first
 size_t g_peak_memory = 0;
 size_t g_cron_rss = 0;        // sampled by cron, as Redis's cron_malloc_stats
 size_t g_cron_used = 0;
+size_t g_cron_allocated = 0;  // the allocator's own "allocated" (jemalloc: with its caches)
 
 void sampleMemory() {
   size_t used = usedMemory();
@@ -176,6 +177,12 @@ void sampleMemory() {
   if (used > g_peak_memory) g_peak_memory = used;
   g_cron_used = used;
   g_cron_rss = processRss();
+#ifdef OSPREY_JEMALLOC
+  jemallocRefresh();  // usedMemory() reads the thread counters: the statistics need an epoch
+  g_cron_allocated = jemallocStat("stats.allocated");
+#else
+  g_cron_allocated = used;
+#endif
 }
 
 // Redis's bytesToHuman: 100B, 2.00K, 1.50M ... (two decimals from K to P).
@@ -250,8 +257,9 @@ MemoryOverhead memoryOverhead() {
   mh.bytes_per_key = mh.total_keys ? net / mh.total_keys : 0;
 
   mh.rss = g_cron_rss;
-  mh.alloc_allocated = g_cron_used;
+  mh.alloc_allocated = g_cron_allocated;
 #ifdef OSPREY_JEMALLOC
+  jemallocRefresh();
   mh.alloc_active = jemallocStat("stats.active");
   mh.alloc_resident = jemallocStat("stats.resident");
 #else
@@ -870,7 +878,8 @@ void infoStats(std::string& s) {
   s += "expire_cycle_cpu_milliseconds:0\r\n";
   appendf(s, "evicted_keys:{}\r\n", server.stat_evictedkeys);
   appendf(s, "evicted_clients:{}\r\n", server.stat_evictedclients);
-  s += "total_eviction_exceeded_time:0\r\ncurrent_eviction_exceeded_time:0\r\n";
+  appendf(s, "total_eviction_exceeded_time:{}\r\n", evictionExceededMs(false));
+  appendf(s, "current_eviction_exceeded_time:{}\r\n", evictionExceededMs(true));
   appendf(s, "keyspace_hits:{}\r\n", server.stat_keyspace_hits);
   appendf(s, "keyspace_misses:{}\r\n", server.stat_keyspace_misses);
   appendf(s, "pubsub_channels:{}\r\n", server.pubsub_channels.size());
@@ -1029,6 +1038,7 @@ void resetServerStats() {
   server.stat_expired_time_cap_reached_count = 0;
   server.stat_evictedkeys = 0;
   server.stat_evictedclients = 0;
+  evictionResetStats();
   server.stat_keyspace_misses = 0;
   server.stat_keyspace_hits = 0;
   server.stat_rejected_conn = 0;

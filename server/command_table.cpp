@@ -164,6 +164,7 @@ void CommandTable::build() {
       geoCommands,
       streamCommands,
       aclCommands,
+      stickyCommands,
   };
   for (FamilyFn family : families) {
     CommandRows rows = family();

@@ -6,6 +6,7 @@
 #include "common/util.h"
 #include "server/networking.h"
 #include "server/script_lua.h"
+#include "server/script_nonatomic.h"
 #include "server/scripting.h"
 #include "server/server.h"
 
@@ -37,6 +38,39 @@ EvalState& evalState() {
 // line numbers in errors stay those of the script as written).
 bool parseShebang(std::string_view body, uint64_t* flags, size_t* body_offset, std::string* err) {
   *body_offset = 0;
+  if (body.substr(0, 5) == "--!df") {
+    // Dragonfly's first line "--!df flags=a,b": a Lua comment (so the body runs as is), in
+    // compatibility mode, with its flags.
+    std::string_view line = body.substr(0, body.find('\n'));
+    *flags = SCRIPT_FLAG_EVAL_COMPAT_MODE;
+    size_t pos = 5;
+    while (pos < line.size()) {
+      while (pos < line.size() && line[pos] == ' ') pos++;
+      size_t end = line.find(' ', pos);
+      if (end == std::string_view::npos) end = line.size();
+      std::string_view p = line.substr(pos, end - pos);
+      pos = end;
+      if (p.empty()) continue;
+      if (p.substr(0, 6) != "flags=") {
+        *err = "ERR Unknown lua shebang option: " + std::string(p);
+        return false;
+      }
+      std::string_view list = p.substr(6);
+      for (size_t start = 0; start <= list.size();) {
+        size_t comma = list.find(',', start);
+        if (comma == std::string_view::npos) comma = list.size();
+        std::string_view f = list.substr(start, comma - start);
+        uint64_t bit;
+        if (!f.empty() && !scriptFlagFromName(f, &bit)) {
+          *err = "ERR Unexpected flag in script shebang: " + std::string(f);
+          return false;
+        }
+        if (!f.empty()) *flags |= bit;
+        start = comma + 1;
+      }
+    }
+    return true;
+  }
   if (body.substr(0, 2) != "#!") {
     *flags = SCRIPT_FLAG_EVAL_COMPAT_MODE;
     return true;
@@ -130,6 +164,8 @@ void evalGeneric(Client& c, bool evalsha, bool ro) {
     if (sha.empty()) return;
   }
   const CachedScript& script = st.scripts.at(sha);
+  bool non_atomic = nonAtomicApplies(c, script.flags);
+  if (non_atomic && nonAtomicWaitTurn(c)) return;  // runs when the current one ends
   if (!scriptPrepare(c, script.flags, ro)) return;
 
   std::vector<std::string> keys(c.argv.begin() + 3, c.argv.begin() + 3 + numkeys);
@@ -146,6 +182,11 @@ void evalGeneric(Client& c, bool evalsha, bool ro) {
   run.read_only = ro || (script.flags & SCRIPT_FLAG_NO_WRITES);
   // Effects, not the script, are propagated (the writes it makes go out one by one).
   c.prevent_propagate = true;
+  if (non_atomic) {
+    std::string fname = "f_" + sha;
+    nonAtomicStart(c, *st.engine, run, fake, &fname, 0, std::move(keys), std::move(args));
+    return;
+  }
   scriptBegin(&run);
   st.engine->run(run, "f_" + sha, keys, args, true, c.r());
   scriptEnd();
@@ -206,6 +247,7 @@ void scriptFlushCommand(Client& c) {
     return;
   }
   EvalState& st = evalState();
+  nonAtomicAbortFor(st.engine.get());  // a non-atomic EVAL still running in the old VM
   st.scripts.clear();
   st.scripts_bytes = 0;
   st.engine = std::make_unique<LuaEngine>(false);

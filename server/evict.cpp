@@ -23,6 +23,7 @@
 
 #include <uv.h>
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <string>
@@ -32,6 +33,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "server/db.h"
+#include "server/networking.h"
 #include "server/replication.h"
 #include "server/scripting.h"
 #include "server/scripting_hooks.h"
@@ -57,6 +59,8 @@ struct EvictState {
   bool timer_init = false, timer_running = false;
   uv_timer_t timer;
   bool pre_command_oom = false;
+  long long exceeded_since_us = 0;  // monotonic start of the current stretch over the limit
+  long long exceeded_total_us = 0;  // finished stretches
 };
 
 EvictState& E() {
@@ -87,7 +91,8 @@ size_t memoryToFree() {
 unsigned long long evictionTimeLimitUs() {
   long long t = cfg().maxmemory_eviction_tenacity;
   if (t <= 10) return 50ULL * static_cast<unsigned long long>(t);
-  if (t < 100) return static_cast<unsigned long long>(500.0 * std::pow(1.15, static_cast<double>(t) - 10.0));
+  if (t < 100)
+    return static_cast<unsigned long long>(500.0 * std::pow(1.15, static_cast<double>(t) - 10.0));
   return ULLONG_MAX;
 }
 
@@ -300,7 +305,33 @@ void startEvictionTimer() {
   uv_timer_start(&st.timer, onEvictionTimer, 0, 0);
 }
 
+static EvictStatus performEvictionsOnce();
+
+// Redis's update_metrics: the time spent over the limit, for INFO.
 EvictStatus performEvictions() {
+  EvictState& st = E();
+  EvictStatus s = performEvictionsOnce();
+  if (s != EvictStatus::Ok) {
+    if (st.exceeded_since_us == 0) st.exceeded_since_us = monotonicUs();
+  } else if (st.exceeded_since_us != 0) {
+    st.exceeded_total_us += monotonicUs() - st.exceeded_since_us;
+    st.exceeded_since_us = 0;
+  }
+  return s;
+}
+
+long long evictionExceededMs(bool current_only) {
+  EvictState& st = E();
+  long long current = st.exceeded_since_us ? monotonicUs() - st.exceeded_since_us : 0;
+  return (current_only ? current : st.exceeded_total_us + current) / 1000;
+}
+
+void evictionResetStats() {
+  E().exceeded_total_us = 0;
+  E().exceeded_since_us = 0;
+}
+
+static EvictStatus performEvictionsOnce() {
   if (!safeToEvict()) return EvictStatus::Ok;
   size_t to_free = memoryToFree();
   if (to_free == 0) return EvictStatus::Ok;
@@ -335,8 +366,58 @@ EvictStatus performEvictions() {
   return memoryToFree() == 0 ? EvictStatus::Ok : EvictStatus::Fail;
 }
 
+// Redis's getClientEvictionLimit: bytes, or a percentage of maxmemory, at least 128 KB.
+static size_t clientEvictionLimit() {
+  long long v = cfg().maxmemory_clients;
+  if (v == 0) return 0;
+  unsigned long long limit = v > 0 ? static_cast<unsigned long long>(v)
+                                   : cfg().maxmemory * static_cast<unsigned long long>(-v) / 100;
+  if (limit == 0) return 0;  // a percentage of no maxmemory
+  return std::max<unsigned long long>(limit, 128 * 1024);
+}
+
+// What a client holds: its struct, query buffer, parsed arguments and pending replies.
+static size_t clientEvictionMemory(const Client& c) {
+  size_t n = sizeof(Client) + c.querybuf.capacity() + c.out.allocated();
+  for (const std::string& a : c.argv) n += a.capacity();
+  return n;
+}
+
+bool evictClients(Client* current) {
+  size_t limit = clientEvictionLimit();
+  if (!limit) return false;
+  std::vector<std::pair<size_t, Client*>> candidates;
+  size_t total = 0;
+  for (Client* c : server.client_list) {
+    if (c->fake || c->close_asap || c->is_master || c->monitor || replicationIsReplica(*c))
+      continue;
+    size_t mem = clientEvictionMemory(*c);
+    total += mem;
+    if (!clientNoEvict(*c)) candidates.emplace_back(mem, c);
+  }
+  if (total < limit) return false;
+  std::sort(candidates.begin(), candidates.end(),
+            [](const auto& a, const auto& b) { return a.first > b.first; });
+  bool evicted_current = false;
+  for (auto& [mem, c] : candidates) {
+    if (total < limit) break;
+    serverLog(LogLevel::Notice, "Evicting client: id={} addr={} name={}", c->id, c->addr, c->name);
+    server.stat_evictedclients++;
+    total -= mem;
+    if (c == current) {
+      evicted_current = true;
+      freeClientAsync(c);  // its command is being dispatched: freed before the loop sleeps
+    } else {
+      freeClient(c);  // at once, as CLIENT KILL does, so its memory is free for what follows
+    }
+  }
+  return evicted_current;
+}
+
 bool rejectCommandForMaxmemory(Client& c) {
   EvictState& st = E();
+  // Clients first, then keys: the last command may have grown an output buffer.
+  if (evictClients(&c)) return true;
   if (!cfg().maxmemory || scriptIsTimedOut()) return false;
   bool oom = performEvictions() == EvictStatus::Fail;
   // A command queued inside MULTI may grow memory without bound; EXEC, DISCARD, QUIT and

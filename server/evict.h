@@ -28,6 +28,11 @@ EvictStatus performEvictions();
 // the replicas' output buffers (INFO mem_not_counted_for_evict).
 size_t memoryNotCountedForEvict();
 
+// INFO's total_eviction_exceeded_time / current_eviction_exceeded_time (ms): how long used
+// memory stayed over maxmemory (performEvictions answered Running or Fail), in all and now.
+long long evictionExceededMs(bool current_only);
+void evictionResetStats();  // CONFIG RESETSTAT
+
 // The OOM state found before the current command ran (Redis's pre_command_oom_state):
 // scripts refuse their first DENYOOM call when it is set.
 bool preCommandOomState();
@@ -40,6 +45,11 @@ bool dictExpandAllowed(size_t more_bytes, double fill_ratio);
 // The dispatcher's OOM step: runs evictions and returns true after refusing the command
 // (the OOM error) when memory cannot be freed and the command may grow memory.
 bool rejectCommandForMaxmemory(Client& c);
+
+// Client eviction (maxmemory-clients): while the normal and Pub/Sub clients together use
+// more than the limit, closes the largest ones (not CLIENT NO-EVICT ones, replicas or the
+// master). Returns true when `current` itself was evicted (its command must not run).
+bool evictClients(Client* current = nullptr);
 
 // Starts the eviction timer (CONFIG SET maxmemory lowering the limit): evictions run from
 // the event loop, outside any command, so their DELs are propagated on their own.

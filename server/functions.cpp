@@ -19,6 +19,7 @@
 #include "server/networking.h"
 #include "server/rdb.h"
 #include "server/script_lua.h"
+#include "server/script_nonatomic.h"
 #include "server/scripting.h"
 #include "server/server.h"
 
@@ -241,6 +242,8 @@ void replyFunctionFlags(ReplyBuilder& r, uint64_t flags) {
       {SCRIPT_FLAG_ALLOW_STALE, "allow-stale"},
       {SCRIPT_FLAG_NO_CLUSTER, "no-cluster"},
       {SCRIPT_FLAG_ALLOW_CROSS_SLOT, "allow-cross-slot-keys"},
+      {SCRIPT_FLAG_DISABLE_ATOMICITY, "disable-atomicity"},  // Dragonfly's
+      {SCRIPT_FLAG_ALLOW_UNDECLARED_KEYS, "allow-undeclared-keys"},
   };
   size_t n = 0;
   for (const auto& [bit, name] : kNames)
@@ -587,6 +590,8 @@ void fcallGeneric(Client& c, bool ro) {
     c.r().error("ERR Number of keys can't be negative");
     return;
   }
+  bool non_atomic = nonAtomicApplies(c, fn.flags);
+  if (non_atomic && nonAtomicWaitTurn(c)) return;  // runs when the current one ends
   if (!scriptPrepare(c, fn.flags, ro)) return;
 
   std::vector<std::string> keys(c.argv.begin() + 3, c.argv.begin() + 3 + numkeys);
@@ -603,6 +608,10 @@ void fcallGeneric(Client& c, bool ro) {
   run.read_only = ro || (fn.flags & SCRIPT_FLAG_NO_WRITES);
   // Effects, not the call, are propagated.
   c.prevent_propagate = true;
+  if (non_atomic) {
+    nonAtomicStart(c, *st.engine, run, fake, nullptr, fn.ref, std::move(keys), std::move(args));
+    return;
+  }
   scriptBegin(&run);
   st.engine->runFunction(run, fn.ref, keys, args, c.r());
   scriptEnd();

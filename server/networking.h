@@ -27,5 +27,6 @@ void noteCommandClock();  // call() just stored a fresh reading in server.ustime
 // Hooks into families: Pub/Sub cleanup and per-client state of other subsystems.
 void pubsubUnsubscribeAll(Client& c);
 void onClientFreed(Client& c);
+bool clientNoEvict(const Client& c);  // CLIENT NO-EVICT ON (cmd_connection.cpp)
 
 }  // namespace osprey

@@ -348,8 +348,8 @@ class StreamValue;
 // A value. Its type selects the payload (string, ListValue, HashValue, SetValue or
 // ZSetValue), which sits in the Object itself: a small collection costs only its packed
 // buffer. The layout is Redis's robj squeezed the same way: a 32-byte payload, then type,
-// the sticky mark and encoding in one byte and 24 bits of LRU/LFU data (LRU_BITS), so that an Object is 40
-// bytes and its last 4 bytes are free for the container that holds it. The keyspace
+// the sticky mark and encoding in one byte and 24 bits of LRU/LFU data (LRU_BITS), so that
+// an Object is 40 bytes and its last 4 bytes are free for the container that holds it. The keyspace
 // (server/keyspace.h) stores each key's bytes from there on, in the same allocation.
 struct Object {
  private:

@@ -40,6 +40,7 @@
 #include "common/util.h"
 #include "server/db.h"
 #include "server/server.h"
+#include "server/sticky.h"
 #include "server/t_hash.h"
 #include "server/t_set.h"
 #include "server/t_zset.h"
@@ -1168,6 +1169,7 @@ void saveDataset(RdbWriter& w, const RdbReplInfo* repl) {
     bool has_expires = !db.expires.empty();
     db.keys.forEach([&](KeyEntry& e) {
       const Object& o = e.value;
+      if (o.sticky) writeAux(w, kStickyAuxField, "1");  // STICK's mark (server/sticky.h)
       if (has_expires) {
         auto* ex = db.expires.find(e.key());
         if (ex) {
@@ -1217,6 +1219,7 @@ void loadDataset(std::string_view data, const RdbLoadOptions& opts) {
 
   Db* db = &server.dbs[0];
   long long expire = -1, lru_idle = -1, lfu_freq = -1;
+  bool sticky_next = false;  // an "osprey-sticky" AUX field came before this key
   long long now = mstime();
   bool master = cfg().replicaof_host.empty();
   size_t next_progress = 2u << 20;
@@ -1263,6 +1266,8 @@ void loadDataset(std::string_view data, const RdbLoadOptions& opts) {
           if (opts.repl_out && v.size() == 40) opts.repl_out->repl_id = v;
         } else if (k == "repl-offset") {
           if (opts.repl_out) opts.repl_out->repl_offset = strtoll(v.c_str(), nullptr, 10);
+        } else if (k == kStickyAuxField) {
+          sticky_next = true;
         } else if (k == "redis-ver") {
           serverLog(LogLevel::Notice, "Loading RDB produced by version {}", v);
         }
@@ -1295,12 +1300,14 @@ void loadDataset(std::string_view data, const RdbLoadOptions& opts) {
               fail("RDB has duplicated key '" + std::string(key) + "' in DB " + std::to_string(db->id));
             if (expire != -1) setExpire(*db, key, expire);
             applyIdleOrFreq(*stored, lru_idle, lfu_freq);
+            stored->sticky = sticky_next;
           }
         } catch (const EmptyKey&) {
           if (empty_skipped++ < 10)
             serverLog(LogLevel::Warning, "rdbLoadObject skipping empty key: {}", key);
         }
         expire = lru_idle = lfu_freq = -1;
+        sticky_next = false;
         continue;
     }
     break;  // EOF

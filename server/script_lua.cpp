@@ -529,10 +529,28 @@ static int redisCallBody(lua_State* L, bool raise, bool* raise_error) {
   return 1;
 }
 
+// Whether the running coroutine may yield here: Lua 5.1 cannot yield across a C call
+// (pcall, table.sort's comparator ...) or a metamethod / for iterator, so any such frame
+// below the current function (level 0, the yielding function itself) forbids it.
+static bool luaCanYield(lua_State* L, bool skip_level0) {
+  lua_Debug ar;
+  for (int level = skip_level0 ? 1 : 0; lua_getstack(L, level, &ar); level++) {
+    lua_getinfo(L, "nS", &ar);
+    if (strcmp(ar.what, "C") == 0) return false;
+    if (ar.namewhat && (strcmp(ar.namewhat, "metamethod") == 0 || strcmp(ar.namewhat, "for iterator") == 0))
+      return false;
+  }
+  return true;
+}
+
 static int redisGenericCommand(lua_State* L, bool raise) {
   bool raise_error = false;
   int n = redisCallBody(L, raise, &raise_error);
   if (raise_error) return lua_error(L);
+  // A non-atomic script gives the event loop back after every call (its reply is handed
+  // back as redis.call's result when the loop resumes it).
+  ScriptRun* run = currentScript();
+  if (run && run->non_atomic && !run->kill_requested && luaCanYield(L, true)) return lua_yield(L, n);
   return n;
 }
 
@@ -747,6 +765,13 @@ static int luaErrorHandler(lua_State* L) {
 static void luaMaskCountHook(lua_State* L, lua_Debug*) {
   ScriptRun* run = currentScript();
   if (!run) return;
+  // A non-atomic script that computes without calling Redis yields once its slice is used
+  // up; only where it cannot yield (inside pcall ...) does the busy logic apply.
+  if (run->non_atomic && !run->kill_requested && monotonicUs() - run->slice_start_us > kNonAtomicSliceUs &&
+      luaCanYield(L, false)) {
+    lua_yield(L, 0);
+    return;
+  }
   if (scriptInterrupt() || run->kill_requested) {
     if (!run->kill_requested) return;
     serverLog(LogLevel::Warning, "Lua script killed by user with SCRIPT KILL.");
@@ -1143,6 +1168,8 @@ void LuaEngine::runFunction(ScriptRun& run, int ref, const std::vector<std::stri
   callAndReply(run, base, errfunc, keys, args, false, out);
 }
 
+static void replyScriptError(lua_State* L, ScriptRun& run, ReplyBuilder& out);
+
 void LuaEngine::callAndReply(ScriptRun& run, int base, int errfunc, const std::vector<std::string>& keys,
                              const std::vector<std::string>& args, bool eval_globals, ReplyBuilder& out) {
   lua_State* L = L_;
@@ -1167,6 +1194,20 @@ void LuaEngine::callAndReply(ScriptRun& run, int base, int errfunc, const std::v
   int rc = lua_pcall(L, nargs, 1, errfunc);
   lua_sethook(L, nullptr, 0, 0);
   if (rc) {
+    replyScriptError(L, run, out);
+  } else {
+    replyFromLua(L, -1, out, run.fake->resp);
+  }
+  lua_settop(L, base);
+  if (++calls_since_gc_ >= 50) {
+    lua_gc(L, LUA_GCSTEP, 50);
+    calls_since_gc_ = 0;
+  }
+}
+
+// The error at the top of L's stack (a table from luaErrorHandler) as Redis replies it.
+static void replyScriptError(lua_State* L, ScriptRun& run, ReplyBuilder& out) {
+  {
     if (lua_istable(L, -1)) {
       std::string msg, source;
       lua_getfield(L, -1, "err");
@@ -1185,14 +1226,99 @@ void LuaEngine::callAndReply(ScriptRun& run, int base, int errfunc, const std::v
       const char* m = lua_tostring(L, -1);
       out.error(std::string("ERR Error running script (call to ") + run.funcname + "): @user_script: " + (m ? m : "unknown error"));
     }
+  }
+}
+
+// ---- Non-atomic runs: coroutines ------------------------------------------------------
+
+// The error handler's work on a coroutine that died (its stack is not unwound, so the
+// position is read from it): replaces the error value at the top by {err, source, line}.
+static void decorateCoroutineError(lua_State* co) {
+  lua_Debug ar;
+  bool have = false;
+  if (lua_getstack(co, 0, &ar)) {
+    lua_getinfo(co, "nSl", &ar);
+    have = true;
+    if (strcmp(ar.what, "C") == 0) have = lua_getstack(co, 1, &ar) && lua_getinfo(co, "nSl", &ar);
+  }
+  if (!lua_istable(co, -1)) {
+    std::string e = "ERR " + luaToString(co, -1);
+    lua_pop(co, 1);
+    pushErrorTable(co, e);
+  }
+  if (have && ar.currentline >= 0) {
+    lua_pushstring(co, ar.source);
+    lua_setfield(co, -2, "source");
+    lua_pushnumber(co, ar.currentline);
+    lua_setfield(co, -2, "line");
+  }
+}
+
+static lua_State* coroutineOf(lua_State* L, int co) {
+  lua_rawgeti(L, LUA_REGISTRYINDEX, co);
+  lua_State* t = lua_tothread(L, -1);
+  lua_pop(L, 1);
+  return t;
+}
+
+int LuaEngine::startCoroutine(const std::string* name, int ref) {
+  lua_State* co = lua_newthread(L_);
+  int co_ref = luaL_ref(L_, LUA_REGISTRYINDEX);
+  if (name)
+    lua_getfield(co, LUA_REGISTRYINDEX, name->c_str());
+  else
+    lua_rawgeti(co, LUA_REGISTRYINDEX, ref);
+  return co_ref;
+}
+
+bool LuaEngine::resumeCoroutine(ScriptRun& run, int co_ref, const std::vector<std::string>& keys,
+                                const std::vector<std::string>& args, bool eval_globals, bool first,
+                                ReplyBuilder& out) {
+  lua_State* co = coroutineOf(L_, co_ref);
+  if (eval_globals) {
+    setRealGlobalArray(L_, "KEYS", keys);
+    setRealGlobalArray(L_, "ARGV", args);
+  }
+  int nargs = lua_gettop(co);  // what the last yield handed out goes back as its results
+  if (first) {
+    nargs = 0;
+    if (!eval_globals) {
+      for (const auto* v : {&keys, &args}) {
+        lua_createtable(co, static_cast<int>(v->size()), 0);
+        int j = 1;
+        for (const auto& e : *v) {
+          lua_pushlstring(co, e.data(), e.size());
+          lua_rawseti(co, -2, j++);
+        }
+      }
+      nargs = 2;
+    }
+  }
+  lua_sethook(co, luaMaskCountHook, LUA_MASKCOUNT, 10000);
+  int rc = lua_resume(co, nargs);
+  if (rc == LUA_YIELD) return false;
+  lua_sethook(co, nullptr, 0, 0);
+  if (rc == 0) {
+    if (lua_gettop(co) == 0) lua_pushnil(co);
+    replyFromLua(co, 1, out, run.fake->resp);
   } else {
-    replyFromLua(L, -1, out, run.fake->resp);
+    decorateCoroutineError(co);
+    replyScriptError(co, run, out);
   }
-  lua_settop(L, base);
-  if (++calls_since_gc_ >= 50) {
-    lua_gc(L, LUA_GCSTEP, 50);
-    calls_since_gc_ = 0;
-  }
+  return true;
+}
+
+void LuaEngine::replyCoroutineKilled(ScriptRun& run, int co_ref, ReplyBuilder& out) {
+  lua_State* co = coroutineOf(L_, co_ref);
+  serverLog(LogLevel::Warning, "Lua script killed by user with SCRIPT KILL.");
+  lua_pushstring(co, "Script killed by user with SCRIPT KILL...");
+  decorateCoroutineError(co);
+  replyScriptError(co, run, out);
+}
+
+void LuaEngine::dropCoroutine(int co_ref) {
+  luaL_unref(L_, LUA_REGISTRYINDEX, co_ref);
+  lua_gc(L_, LUA_GCSTEP, 50);
 }
 
 // Points the globals proxy's reads at the table registered under `key`.

@@ -69,6 +69,20 @@ class LuaEngine {
 
   size_t memoryBytes();
 
+  // Non-atomic runs (script_nonatomic.cpp): the compiled function `name` (EVAL) or the
+  // callback `ref` (FUNCTION, name == nullptr) in a coroutine of this state. Returns the
+  // coroutine's registry reference.
+  int startCoroutine(const std::string* name, int ref);
+  // Runs the coroutine until redis.call or the hook yields (false) or it ends (true: the
+  // result, or the error as run() formats it, replied to `out`). KEYS/ARGV are set again
+  // on every resume (an atomic script may have run in between).
+  bool resumeCoroutine(ScriptRun& run, int co, const std::vector<std::string>& keys,
+                       const std::vector<std::string>& args, bool eval_globals, bool first,
+                       ReplyBuilder& out);
+  // SCRIPT KILL of a suspended coroutine: replies the kill error at its current line.
+  void replyCoroutineKilled(ScriptRun& run, int co, ReplyBuilder& out);
+  void dropCoroutine(int co);
+
   // Conversions, public for unit tests.
   static void pushReply(lua_State* L, const ReplyValue& v, int resp);
   static void replyFromLua(lua_State* L, int idx, ReplyBuilder& out, int script_resp, int depth = 0);

@@ -29,6 +29,7 @@
 #include "server/db.h"
 #include "server/evict.h"
 #include "server/networking.h"
+#include "server/script_nonatomic.h"
 #include "server/scripting_hooks.h"
 
 namespace osprey {
@@ -46,6 +47,8 @@ bool scriptFlagFromName(std::string_view name, uint64_t* flag) {
   else if (name == "allow-stale") *flag = SCRIPT_FLAG_ALLOW_STALE;
   else if (name == "no-cluster") *flag = SCRIPT_FLAG_NO_CLUSTER;
   else if (name == "allow-cross-slot-keys") *flag = SCRIPT_FLAG_ALLOW_CROSS_SLOT;
+  else if (name == "disable-atomicity") *flag = SCRIPT_FLAG_DISABLE_ATOMICITY;
+  else if (name == "allow-undeclared-keys") *flag = SCRIPT_FLAG_ALLOW_UNDECLARED_KEYS;
   else return false;
   return true;
 }
@@ -170,7 +173,7 @@ bool scriptInterrupt() {
 // ---- Kill ------------------------------------------------------------------
 
 void scriptKillCommand(Client& c, bool is_eval) {
-  ScriptRun* run = g_run;
+  ScriptRun* run = g_run ? g_run : nonAtomicCurrent();
   if (!run) {
     c.r().error("NOTBUSY No scripts in execution right now.");
     return;
@@ -181,7 +184,7 @@ void scriptKillCommand(Client& c, bool is_eval) {
         "replication and cannot be killed.");
     return;
   }
-  if (run->wrote) {
+  if (run->wrote && !run->non_atomic) {  // a non-atomic script has no atomicity to protect
     c.r().error(
         "UNKILLABLE Sorry the script already executed write commands against the dataset. "
         "You can either wait the script termination or kill the server in a hard way using "

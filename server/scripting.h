@@ -23,6 +23,11 @@ enum ScriptFlag : uint64_t {
   SCRIPT_FLAG_NO_CLUSTER = 1 << 3,
   SCRIPT_FLAG_EVAL_COMPAT_MODE = 1 << 4,  // EVAL without a shebang
   SCRIPT_FLAG_ALLOW_CROSS_SLOT = 1 << 5,
+  // Dragonfly's flags (server/script_nonatomic.cpp): the script yields between its
+  // redis.calls; it may touch keys it did not declare (Redis 7.0 allows that anyway
+  // outside cluster mode, so the flag is accepted and changes nothing).
+  SCRIPT_FLAG_DISABLE_ATOMICITY = 1 << 6,
+  SCRIPT_FLAG_ALLOW_UNDECLARED_KEYS = 1 << 7,
 };
 // Parses one flag name ("no-writes", ...); false if unknown.
 bool scriptFlagFromName(std::string_view name, uint64_t* flag);
@@ -42,7 +47,14 @@ struct ScriptRun {
   bool kill_requested = false;
   bool wrote = false;        // executed a write command: the script can no longer be killed
   int repl = SCRIPT_REPL_ALL;
+  // Non-atomic (disable-atomicity): the script runs in slices from the event loop and
+  // yields between its calls (script_nonatomic.cpp); slice_start_us bounds a slice.
+  bool non_atomic = false;
+  long long slice_start_us = 0;
 };
+
+// How long a non-atomic script computes before its hook yields to the event loop.
+inline constexpr long long kNonAtomicSliceUs = 50;
 
 // The script in progress, or nullptr.
 ScriptRun* currentScript();

@@ -83,6 +83,7 @@ static void onBeforeSleep(uv_prepare_t*) {
   if (cfg().hz > 0 && server.active_expire_enabled) activeExpireCycle(true);
   processUnblockedClients();
   replicationBeforeSleep();
+  evictClients();  // maxmemory-clients: query and output buffers that grew this iteration
   handleClientsWithPendingWrites();
   freeClientsInAsyncQueue();
 }

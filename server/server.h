@@ -147,6 +147,7 @@ CommandRows hyperloglogCommands();
 CommandRows geoCommands();
 CommandRows streamCommands();
 CommandRows aclCommands();
+CommandRows stickyCommands();  // sticky.cpp (STICK)
 // Script cache figures for INFO memory (eval.cpp).
 size_t evalCachedScripts();
 size_t evalScriptsBytes();

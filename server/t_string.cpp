@@ -23,6 +23,7 @@
 #include "common/util.h"
 #include "server/db.h"
 #include "server/server.h"
+#include "server/sticky.h"
 
 namespace osprey {
 
@@ -97,6 +98,7 @@ enum StringOption : unsigned {
   kOptPX = 1 << 6,
   kOptEXAT = 1 << 7,
   kOptPXAT = 1 << 8,
+  kOptStick = 1 << 9,  // Dragonfly's SET ... STICK (server/sticky.h)
 };
 constexpr unsigned kAnyExpireOpt = kOptEX | kOptPX | kOptEXAT | kOptPXAT;
 
@@ -131,6 +133,8 @@ bool parseStringOptionsOrReply(Client& c, OptionsFor cmd, StringOptions* out) {
       out->flags |= kOptXX;
     } else if (is_set && equalsIgnoreCase(opt, "get")) {
       out->flags |= kOptGet;
+    } else if (is_set && equalsIgnoreCase(opt, "stick")) {
+      out->flags |= kOptStick;
     } else if (is_set && equalsIgnoreCase(opt, "keepttl") && none_of(kOptPersist | kAnyExpireOpt)) {
       out->flags |= kOptKeepTtl;
     } else if (!is_set && equalsIgnoreCase(opt, "persist") && none_of(kOptKeepTtl | kAnyExpireOpt)) {
@@ -201,7 +205,7 @@ void setGeneric(Client& c, unsigned flags, const std::string& key, const std::st
     }
     return;
   }
-  setKey(&c, *c.db, key, Object::makeString(val), flags & kOptKeepTtl);
+  Object* stored = setKey(&c, *c.db, key, Object::makeString(val), flags & kOptKeepTtl);
   server.dirty++;
   notifyKeyspaceEvent(NOTIFY_STRING, "set", key, c.db->id);
   if (expire) {
@@ -216,12 +220,21 @@ void setGeneric(Client& c, unsigned flags, const std::string& key, const std::st
       c.r().ok();
   }
   // SET ... GET replicates without GET (with an expiry, argv was rewritten wholesale).
-  if ((flags & kOptGet) && !expire) {
+  if ((flags & (kOptGet | kOptStick)) && !expire) {
     std::vector<std::string> argv;
     argv.reserve(c.argc());
     for (size_t j = 0; j < c.argc(); j++)
-      if (j < 3 || !equalsIgnoreCase(c.arg(j), "get")) argv.push_back(c.arg(j));
+      if (j < 3 || (!equalsIgnoreCase(c.arg(j), "get") && !equalsIgnoreCase(c.arg(j), "stick")))
+        argv.push_back(c.arg(j));
     c.rewriteForPropagation(std::move(argv));
+  }
+  if (flags & kOptStick) {
+    // The SET (without STICK, which a real Redis replica would refuse), then the marker:
+    // both propagated here, in this order, so the marker finds the key.
+    stored->sticky = true;
+    propagate(c.db->id, c.propagate_argv.empty() ? c.argv : c.propagate_argv);
+    propagateStickMarker(c.db->id, key);
+    c.prevent_propagate = true;
   }
 }
 

@@ -145,6 +145,9 @@ def test_policies(binary):
         check("noeviction: DEL still served", cl.call("DEL", "k1"), b":1\r\n")
         check("noeviction: no key evicted", cl.info("evicted_keys"), "0")
         check("noeviction: INFO maxmemory_policy", cl.info("maxmemory_policy"), "noeviction")
+        time.sleep(0.15)
+        check("noeviction: INFO current_eviction_exceeded_time counts the time over the limit",
+              int(cl.info("current_eviction_exceeded_time")) >= 150, True)
 
         # LRU: old keys (idle 10000 s) go before hot ones.
         for policy, ttl in (("allkeys-lru", None), ("volatile-lru", 10000)):
@@ -282,8 +285,125 @@ def main():
     return 1 if failed else 0
 
 
+# ---- 2. STICK -----------------------------------------------------------------------------
+
+def only_sticky_left(cl, sticky):
+    """Under allkeys-lru with maxmemory 1 every key but the sticky ones goes."""
+    cl.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru")
+    cl.call("CONFIG", "SET", "maxmemory", "1")
+    cl.call("GET", "nothing")
+    left = sorted(k for k in sticky if cl.int("EXISTS", k) == 1)
+    size = cl.int("DBSIZE")
+    refused = cl.call("SET", "another", "x")
+    cl.call("CONFIG", "SET", "maxmemory", "0")
+    return left, size, refused
+
+
 def test_stick(binary, reference):
-    pass
+    srv = Proc(binary, "--enable-debug-command", "yes").start(free_ports())
+    ref = replica = None
+    try:
+        cl = Client(srv)
+        stream, _, _ = attach_stream(srv)
+        check("STICK on no key", cl.call("STICK", "none1", "none2"), b":0\r\n")
+        cl.call("SET", "s1", "one")
+        check("SET ... STICK", cl.call("SET", "s2", "two", "STICK"), b"+OK\r\n")
+        check("SET ... STICK GET", cl.call("SET", "s3", "three", "STICK", "GET"), b"$-1\r\n")
+        check("STICK counts keys it made sticky", cl.call("STICK", "s1", "s2", "nokey", "s1"), b":1\r\n")
+        check("STICK again: nothing new", cl.call("STICK", "s1"), b":0\r\n")
+        check("SET ... STICK NX on an existing key", cl.call("SET", "s1", "x", "NX", "STICK"), b"$-1\r\n")
+        check("script: SET ... STICK",
+              cl.call("EVAL", "return redis.call('SET', 'last-metric', ARGV[1], 'STICK')", "0", "42"),
+              b"+OK\r\n")
+        check("STICK wrong arity", cl.call("STICK"),
+              b"-ERR wrong number of arguments for 'stick' command\r\n")
+        check("stream: SET without STICK", read_stream_entry(stream), ["SELECT", "0"])
+        check("stream: SET s1", read_stream_entry(stream), ["SET", "s1", "one"])
+        check("stream: MULTI around SET ... STICK", read_stream_entry(stream), ["MULTI"])
+        check("stream: the SET itself", read_stream_entry(stream), ["SET", "s2", "two"])
+        check("stream: the marker", read_stream_entry(stream), ["PING", "osprey-stick:s2"])
+        check("stream: EXEC", read_stream_entry(stream), ["EXEC"])
+        check("stream: SET ... GET STICK: MULTI", read_stream_entry(stream), ["MULTI"])
+        check("stream: SET s3 (no GET, no STICK)", read_stream_entry(stream), ["SET", "s3", "three"])
+        check("stream: marker s3", read_stream_entry(stream), ["PING", "osprey-stick:s3"])
+        check("stream: EXEC s3", read_stream_entry(stream), ["EXEC"])
+        check("stream: STICK s1 as its marker only", read_stream_entry(stream), ["PING", "osprey-stick:s1"])
+        check("stream: script MULTI", read_stream_entry(stream), ["MULTI"])
+        check("stream: script SET", read_stream_entry(stream), ["SET", "last-metric", "42"])
+        check("stream: script marker", read_stream_entry(stream), ["PING", "osprey-stick:last-metric"])
+        check("stream: script EXEC", read_stream_entry(stream), ["EXEC"])
+        check("stream: nothing else", read_stream_entry(stream), None)
+        stream.close()
+
+        sticky = ["last-metric", "s1", "s2", "s3"]
+        cl.call("SET", "s1", "one-overwritten")  # overwriting keeps the mark
+        populate(cl, "plain", 200)
+        left, size, refused = only_sticky_left(cl, sticky)
+        check("allkeys-lru pressure: every sticky key stays", left, sticky)
+        check("allkeys-lru pressure: nothing else", size, 4)
+        check("only sticky keys left: writes get OOM", refused, OOM)
+        check("evicted_keys counts the others", cl.info("evicted_keys"), "200")
+        check("overwritten sticky key kept its value", cl.call("GET", "s1"), b"$15\r\none-overwritten\r\n")
+        cl.call("DEL", "s3")
+        cl.call("SET", "s3", "again")  # deleted and created again: not sticky any more
+        populate(cl, "plain", 50)
+        left, size, _ = only_sticky_left(cl, sticky)
+        check("a deleted sticky key comes back plain", (left, size), (["last-metric", "s1", "s2"], 3))
+
+        # DEBUG RELOAD and a restart keep the marks (AUX fields in the RDB).
+        cl.call("SET", "s3", "again", "STICK")
+        populate(cl, "plain", 50)
+        check("DEBUG RELOAD", cl.call("DEBUG", "RELOAD"), b"+OK\r\n")
+        left, size, _ = only_sticky_left(cl, sticky)
+        check("after DEBUG RELOAD: sticky keys stay", (left, size), (sticky, 4))
+        populate(cl, "plain", 50)
+        check("SAVE", cl.call("SAVE"), b"+OK\r\n")
+        digest = cl.call("DEBUG", "DIGEST")
+        cl.close()
+        srv.stop()
+        srv.start(free_ports())
+        cl = Client(srv)
+        check("restart: same data", cl.call("DEBUG", "DIGEST"), digest)
+        left, size, _ = only_sticky_left(cl, sticky)
+        check("after a restart: sticky keys stay", (left, size), (sticky, 4))
+
+        # The real redis-server loads the file (its loader skips the AUX fields).
+        populate(cl, "plain", 20)
+        cl.call("SAVE")
+        digest = cl.call("DEBUG", "DIGEST")
+        ref = Proc(reference, "--enable-debug-command", "yes")
+        shutil.copy(os.path.join(srv.dir, "dump.rdb"), os.path.join(ref.dir, "dump.rdb"))
+        ref.start(free_ports())
+        check("real redis-server loads the RDB: same digest", ref.call("DEBUG", "DIGEST"), digest)
+        check("real redis-server: DBSIZE", ref.call("DBSIZE"), b":24\r\n")
+        ref.cleanup()
+        ref = None
+
+        # A real redis-server replica: full sync with the AUX fields, then the live stream.
+        replica = Proc(reference, "--enable-debug-command", "yes", "--replicaof", "127.0.0.1",
+                       str(srv.port)).start(free_ports())
+        check("real replica link up",
+              wait_for(lambda: replica.info_field("replication", "master_link_status") == "up"), True)
+        cl.call("SET", "r1", "v", "STICK")
+        cl.call("STICK", "plain1", "plain2")
+        cl.call("EVAL", "redis.call('SET', 'r2', ARGV[1], 'STICK') redis.call('INCR', 'n') return 1", "0", "7")
+        cl.call("SET", "after", "1")
+
+        def synced():
+            mo = srv.info_field("replication", "master_repl_offset")
+            return mo is not None and replica.info_field("replication", "slave_repl_offset") == mo
+        check("real replica reaches the master's offset", wait_for(synced), True)
+        check("real replica: same digest", replica.call("DEBUG", "DIGEST"), cl.call("DEBUG", "DIGEST"))
+        check("real replica: link still up", replica.info_field("replication", "master_link_status"), "up")
+        log = open(replica.log).read()
+        check("real replica logged no error from the stream", "CRITICAL" in log or "ERR" in log, False)
+        cl.close()
+    finally:
+        if replica:
+            replica.cleanup()
+        if ref:
+            ref.cleanup()
+        srv.cleanup()
 
 
 if __name__ == "__main__":
