@@ -463,6 +463,52 @@ long long StreamValue::groupLag(const StreamCG& g) const {
   return -1;
 }
 
+// ==== Validation =================================================================
+
+bool streamValidateNode(std::string_view bytes) {
+  size_t n;
+  if (!Listpack::validate(bytes, &n) || n == 0) return false;
+  Listpack lp{std::string(bytes)};
+  size_t p = lp.first();
+  auto takeInt = [&](long long* v) {
+    if (lp.atEnd(p)) return false;
+    Listpack::Elem e = lp.get(p);
+    if (!e.is_int) return false;
+    *v = e.ival;
+    p = lp.next(p);
+    return true;
+  };
+  auto skip = [&](long long k) {
+    for (long long i = 0; i < k; i++) {
+      if (lp.atEnd(p)) return false;
+      p = lp.next(p);
+    }
+    return true;
+  };
+  long long count, deleted, mf, zero;
+  if (!takeInt(&count) || !takeInt(&deleted) || !takeInt(&mf)) return false;
+  if (count < 0 || deleted < 0 || mf < 0 || static_cast<size_t>(mf) > n) return false;
+  if (!skip(mf) || !takeInt(&zero) || zero != 0) return false;
+  long long live = 0, dead = 0;
+  while (!lp.atEnd(p)) {
+    long long flags, msd, seqd, nf, lpcount;
+    if (!takeInt(&flags) || !takeInt(&msd) || !takeInt(&seqd)) return false;
+    if (flags & ~(kStreamFlagDeleted | kStreamFlagSameFields)) return false;
+    if (flags & kStreamFlagSameFields) {
+      nf = mf;
+      if (!skip(nf)) return false;
+    } else {
+      if (!takeInt(&nf) || nf < 0 || static_cast<size_t>(nf) > n) return false;
+      if (!skip(2 * nf)) return false;
+    }
+    if (!takeInt(&lpcount)) return false;
+    long long expect = nf + 3 + ((flags & kStreamFlagSameFields) ? 0 : nf + 1);
+    if (lpcount != expect) return false;
+    ((flags & kStreamFlagDeleted) ? dead : live)++;
+  }
+  return live == count && dead == deleted && live + dead > 0;
+}
+
 // ==== Copying, loading, memory ===================================================
 
 std::unique_ptr<StreamValue> StreamValue::clone() const {
