@@ -64,13 +64,14 @@ inline constexpr const char* kGroupGone =
 inline constexpr const char* kStreamGone = "UNBLOCKED the stream key no longer exists";
 inline constexpr const char* kXsetidSmallerTop =
     "ERR The ID specified in XSETID is smaller than the target stream top item";
-inline constexpr const char* kXsetidSmallerMaxDel =
-    "ERR The ID specified in XSETID is smaller than current max_deleted_entry_id";
 inline constexpr const char* kXsetidSmallerGivenMaxDel =
     "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id";
 inline constexpr const char* kXsetidEntriesAdded =
     "ERR The entries_added specified in XSETID is smaller than the target stream length";
 inline constexpr const char* kEntriesAddedPositive = "ERR entries_added must be positive";
+inline constexpr const char* kUnbalanced =
+    "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.";
+inline constexpr const char* kTooLarge = "ERR Elements are too large to be stored";
 inline constexpr const char* kAutoclaimCount = "ERR COUNT must be > 0";
 }  // namespace err
 
@@ -334,6 +335,9 @@ void xaddCommand(Client& c) {
       c.r().error(err::kXaddSmaller);
       return;
     }
+  } else if (a.id_given && a.id.ms == s.last_id.ms && s.last_id.seq == UINT64_MAX) {
+    c.r().error(err::kTooLarge);  // "<ms>-*" past the last sequence: Redis's wording
+    return;
   } else if (!s.nextId(a.id_given ? &a.id : nullptr, &id)) {
     c.r().error(err::kXaddSmaller);
     return;
@@ -511,10 +515,6 @@ void xsetidCommand(Client& c) {
     return;
   }
   StreamValue& s = o->stream();
-  if (id < s.max_deleted_entry_id) {
-    c.r().error(err::kXsetidSmallerMaxDel);
-    return;
-  }
   if (s.length() > 0) {
     StreamID maxid;
     s.lastLiveId(&maxid);
@@ -573,9 +573,7 @@ bool parseXreadArgsOrReply(Client& c, XreadArgs* a) {
       a->streams_arg = i + 1;
       a->streams_count = c.argc() - a->streams_arg;
       if (a->streams_count % 2 != 0) {
-        c.r().error(std::string("ERR Unbalanced '") + (group_cmd ? "xreadgroup" : "xread") +
-                    "' list of streams: for each stream key an ID or '" +
-                    (group_cmd ? ">" : "$") + "' must be specified.");
+        c.r().error(err::kUnbalanced);  // Redis 7.0 says XREAD and '$' for both commands
         return false;
       }
       a->streams_count /= 2;
@@ -1414,31 +1412,25 @@ static long long raxNodeCount(const std::map<StreamID, Listpack>& nodes) {
 }
 
 void xinfoStreamCommand(Client& c) {
+  Object* o = xinfoLookup(c);
+  if (!o) return;
   bool full = false;
   long long count = 10;
   size_t argc = c.argc() - 3;
-  if (argc == 0) {
-    full = false;
-  } else if (argc == 1 || argc == 3) {
-    if (!equalsIgnoreCase(c.arg(3), "full")) {
-      replySyntaxError(c);
+  if (argc == 1 || argc == 3) {
+    if (!equalsIgnoreCase(c.arg(3), "full") || (argc == 3 && !equalsIgnoreCase(c.arg(4), "count"))) {
+      replySubcommandSyntaxError(c);
       return;
     }
     full = true;
     if (argc == 3) {
-      if (!equalsIgnoreCase(c.arg(4), "count")) {
-        replySyntaxError(c);
-        return;
-      }
       if (!getLongLongOrReply(c, c.arg(5), &count)) return;
       if (count < 0) count = 10;
     }
-  } else {
+  } else if (argc != 0) {
     replySubcommandSyntaxError(c);
     return;
   }
-  Object* o = xinfoLookup(c);
-  if (!o) return;
   const StreamValue& s = o->stream();
   c.r().mapLen(full ? 9 : 10);
   c.r().bulk("length");
