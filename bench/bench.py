@@ -20,6 +20,10 @@ Osprey/Redis:
   persistence  SAVE time of the DEBUG POPULATE dataset, and start-up time with that
                file (spawn until PING answers PONG; the log's "DB loaded" time is kept
                in the JSON)
+  streams      redis-benchmark -c 50 -n N of XADD (one stream), XREADGROUP COUNT 1 '>'
+               (each request consumes one of those entries), XREAD COUNT 10 from the
+               head, and used_memory per entry of a 1M-entry stream (--stream-entries)
+               built with XADD * pipelined
 
 Targets: every throughput row >= 1.00x, the cjson EVALSHA row >= 1.5x, memory per key
 <= 1.00x (lower is better there, and for times). Missing a target is reported, not an
@@ -60,9 +64,12 @@ CJSON_SCRIPT = ("local elems = cjson.decode(ARGV[1]); for i=1,#KEYS do "
                 "redis.call('LTRIM', KEYS[i], 0, 99) end")
 CJSON_KEYS = ["bench:cjson:%d" % i for i in range(1, 6)]
 CJSON_ARG = "[1,2,3,4,5]"
-SECTIONS = ["throughput", "eval", "memory", "persistence"]
+SECTIONS = ["throughput", "eval", "memory", "persistence", "streams"]
 ONLY_WORDS = set(THROUGHPUT_TESTS) | set(SECTIONS) | {"evalsha_get", "evalsha_cjson",
-                                                      "mem_populate", "mem_collections"}
+                                                      "mem_populate", "mem_collections",
+                                                      "xadd", "xreadgroup", "xread",
+                                                      "mem_stream"}
+STREAM_KEY = "bench:stream"
 
 
 class BenchError(Exception):
@@ -602,6 +609,70 @@ class Bench:
         finally:
             server.destroy()
 
+    def run_streams(self, side, rates, mem):
+        """XADD, XREADGROUP and XREAD rates on one stream; then memory per stream entry."""
+        if rates:
+            server = self.new_server(side)
+            try:
+                server.start()
+                n = self.a.requests
+                plan = [("xadd", ["XADD", STREAM_KEY, "*", "sensor", "42", "reading",
+                                  "ok-%d" % 7]),
+                        ("xreadgroup", ["XREADGROUP", "GROUP", "g", "c", "COUNT", 1, "STREAMS",
+                                        STREAM_KEY, ">"]),
+                        ("xread", ["XREAD", "COUNT", 10, "STREAMS", STREAM_KEY, "0"])]
+                for key, cmd in plan:
+                    if key == "xreadgroup":
+                        c = server.conn()
+                        try:
+                            c.call("XGROUP", "CREATE", STREAM_KEY, "g", "0")
+                        finally:
+                            c.close()
+                    if key not in self.rows and key != "xadd":  # XADD fills the stream
+                        continue
+                    rows, error = self.redis_benchmark(server, ["-c", 50, "-n", n] + cmd,
+                                                       self.a.timeout)
+                    if key not in self.rows:
+                        continue
+                    if error:
+                        self.record_error(key, side, error)
+                    elif rows:
+                        self.record(key, side, rows[0][1])
+                c = server.conn()
+                try:
+                    pending = c.call("XPENDING", STREAM_KEY, "g")
+                finally:
+                    c.close()
+                # Every XREADGROUP request consumed one entry: the PEL says they all ran.
+                if "xreadgroup" in self.rows and (not pending or pending[0] != n):
+                    self.record_error("xreadgroup", side, "wrong result: XPENDING %r" % (pending,))
+            finally:
+                server.destroy()
+        if not mem:
+            return
+        server = self.new_server(side)
+        try:
+            server.start()
+            base = server.memory()
+            n = self.a.stream_entries
+            rows, error = self.redis_benchmark(
+                server, ["-c", 50, "-P", 16, "-n", n, "XADD", STREAM_KEY + ":mem", "*",
+                         "sensor", "42", "reading", "ok"], self.a.timeout)
+            c = server.conn()
+            try:
+                length = c.call("XLEN", STREAM_KEY + ":mem")
+            finally:
+                c.close()
+            if error or length != n:
+                self.record_error("mem_stream", side, error or "XLEN %s, expected %d" % (length, n))
+                return
+            after = server.memory()
+            self.record("mem_stream", side, (after["used_memory"] - base["used_memory"]) / n)
+            self.raw.append({"server": side, "what": "memory of a %d-entry stream" % n,
+                             "before": base, "after": after})
+        finally:
+            server.destroy()
+
     def run_collections(self, side, phases):
         server = self.new_server(side)
         try:
@@ -728,6 +799,15 @@ class Bench:
             self.row("mem_coll_used", "all collections used_memory/key", "memory", "B/key",
                      "lower", 1.0)
             self.row("mem_coll_rss", "all collections RSS/key", "memory", "B/key", "lower", 1.0)
+        if self.wanted("streams", "xadd"):
+            self.row("xadd", "XADD (one stream)", "streams", "rps", "higher", 1.0)
+        if self.wanted("streams", "xreadgroup"):
+            self.row("xreadgroup", "XREADGROUP COUNT 1 >", "streams", "rps", "higher", 1.0)
+        if self.wanted("streams", "xread"):
+            self.row("xread", "XREAD COUNT 10", "streams", "rps", "higher", 1.0)
+        if self.wanted("streams", "mem_stream"):
+            self.row("mem_stream", "stream of %s entries used_memory/entry"
+                     % human_count(a.stream_entries), "memory", "B/entry", "lower", 1.0)
         if self.wanted("persistence"):
             self.row("save_time", "SAVE of POPULATE %s" % pop, "persistence", "s", "lower")
             self.row("load_time", "start-up with that file (to PONG)", "persistence", "s",
@@ -754,6 +834,10 @@ class Bench:
                 steps.append(("DEBUG POPULATE / SAVE / load", lambda s: self.run_populate(
                     s, "mem_pop_used" in self.rows, "save_time" in self.rows),
                     ["mem_pop_used", "mem_pop_rss", "save_time", "load_time"]))
+            stream_keys = [k for k in ("xadd", "xreadgroup", "xread") if k in self.rows]
+            if stream_keys or "mem_stream" in self.rows:
+                steps.append(("streams", lambda s, r=bool(stream_keys): self.run_streams(
+                    s, r, "mem_stream" in self.rows), stream_keys + ["mem_stream"]))
             if phases:
                 steps.append(("collections memory", lambda s: self.run_collections(s, phases),
                               ["mem_" + ph[0] for ph in phases] + ["mem_coll_used",
@@ -969,6 +1053,8 @@ def parse_args(argv):
     p.add_argument("--collections", type=int,
                    help="number of each small collection kind (default 100000)")
     p.add_argument("--large", type=int, help="elements of each large collection (default 200000)")
+    p.add_argument("--stream-entries", type=int,
+                   help="entries of the stream whose memory is measured (default 1000000)")
     p.add_argument("--timeout", type=int, help="seconds allowed per tool run (default 900)")
     p.add_argument("--json", help="results file (default bench/results/latest.json, "
                                   "smoke.json with --smoke)")
@@ -979,11 +1065,13 @@ def parse_args(argv):
     defaults = {"rounds": 1 if quick else 4, "requests": 2000 if quick else 40000,
                 "populate": 10000 if quick else 1000000,
                 "collections": 1000 if quick else 100000, "large": 5000 if quick else 200000,
-                "timeout": 120 if quick else 900}
+                "timeout": 120 if quick else 900,
+                "stream_entries": 10000 if quick else 1000000}
     for k, v in defaults.items():
         if getattr(a, k) is None:
             setattr(a, k, v)
-    for k in ("rounds", "requests", "populate", "collections", "large", "timeout"):
+    for k in ("rounds", "requests", "populate", "collections", "large", "timeout",
+              "stream_entries"):
         if getattr(a, k) < 1:
             p.error("--%s must be >= 1" % k)
     if a.only is not None:

@@ -126,6 +126,21 @@ size_t Listpack::entryLen(size_t pos) const {
   return enc + backlenSize(enc);
 }
 
+size_t Listpack::prev(size_t pos) const {
+  // The back length ends right before pos; read it backwards, 7 bits a byte, until the
+  // byte without the continuation bit.
+  const uint8_t* p = reinterpret_cast<const uint8_t*>(b_.data()) + pos - 1;
+  size_t val = 0, shift = 0, n = 0;
+  while (true) {
+    val |= static_cast<size_t>(*p & 127) << shift;
+    n++;
+    if (!(*p & 128)) break;
+    shift += 7;
+    p--;
+  }
+  return pos - n - val;
+}
+
 Listpack::Elem Listpack::get(size_t pos) const {
   const uint8_t* p = reinterpret_cast<const uint8_t*>(b_.data()) + pos;
   const char* c = b_.data() + pos;

@@ -377,20 +377,27 @@ bool StreamValue::firstLiveId(StreamID* out) const {
 }
 
 bool StreamValue::lastLiveId(StreamID* out) const {
-  if (nodes_.empty()) return false;
-  auto it = std::prev(nodes_.end());
-  StreamNodeCursor cur(it->first, it->second);
-  bool found = false;
-  for (size_t p = cur.first_entry; !it->second.atEnd(p);) {
-    int flags;
-    StreamID id;
-    p = cur.skip(p, &flags, &id);
-    if (!(flags & kStreamFlagDeleted)) {
-      *out = id;
-      found = true;
+  // Walks the last node backwards: each entry ends with its element count (lp-count), so
+  // the newest live entry is found without decoding the node from its start.
+  for (auto it = nodes_.rbegin(); it != nodes_.rend(); ++it) {
+    const Listpack& lp = it->second;
+    StreamNodeCursor cur(it->first, lp);
+    size_t p = lp.size() - 1;  // the terminator
+    while (p > cur.first_entry) {
+      size_t q = lp.prev(p);
+      long long elems = lp.getInt(q);
+      for (long long i = 0; i < elems; i++) q = lp.prev(q);
+      int flags;
+      StreamID id;
+      cur.skip(q, &flags, &id);
+      if (!(flags & kStreamFlagDeleted)) {
+        *out = id;
+        return true;
+      }
+      p = q;
     }
   }
-  return found;
+  return false;
 }
 
 // ==== Groups =====================================================================

@@ -64,6 +64,8 @@ TEST_CASE("Listpack: Redis's entry encodings, replacing integers, validation") {
   p = lp.next(p);
   CHECK(lp.get(p).ival == 1000000000000);
   CHECK(lp.atEnd(lp.next(p)));
+  CHECK(lp.prev(lp.next(p)) == p);  // walking back from the terminator
+  CHECK(lp.prev(lp.next(lp.first())) == lp.first());
   // Growing and shrinking an integer in place keeps the rest and the header right.
   lp.replaceInt(lp.first(), 300);
   CHECK(lp.getInt(lp.first()) == 300);
