@@ -37,6 +37,7 @@ extern "C" size_t __sanitizer_get_current_allocated_bytes();  // ASan's runtime
 #include "common/util.h"
 #include "server/blocking.h"
 #include "server/db.h"
+#include "server/rdb.h"
 #include "server/t_stream.h"
 #include "server/networking.h"
 #include "server/persistence.h"
@@ -507,6 +508,9 @@ size_t rdbStringSize(const std::string& s) {
 
 size_t rdbObjectSize(const Object& o) {
   if (o.type == ObjType::String) return rdbStringSize(o.str());
+  // A stream is serialised as it is (its nodes verbatim): measure the real thing, a DUMP
+  // payload without its type byte, version and checksum.
+  if (o.type == ObjType::Stream) return rdbDumpPayload(o).size() - 11;
   if (o.type == ObjType::List) {
     auto nodes = quicklistModel(o.list());
     size_t n = rdbLenSize(nodes.size());
