@@ -351,19 +351,17 @@ void xaddCommand(Client& c) {
   notifyKeyspaceEvent(NOTIFY_STREAM, "xadd", key, c.db->id);
   server.dirty++;
 
-  std::vector<std::string> prop;
-  if (a.trim.strategy != StreamValue::Trim::None) {
-    if (s.trim(a.trim)) notifyKeyspaceEvent(NOTIFY_STREAM, "xtrim", key, c.db->id);
-    if (a.trim.approx) {
-      prop = c.argv;
-      rewriteApproxTrim(prop, a, s);
-    }
+  if (a.trim.strategy != StreamValue::Trim::None && s.trim(a.trim))
+    notifyKeyspaceEvent(NOTIFY_STREAM, "xtrim", key, c.db->id);
+  // Replicas get the ID that was generated and the exact trim that was reached. (Nothing
+  // to rewrite while no replica or AOF listens.)
+  bool rewrite_trim = a.trim.strategy != StreamValue::Trim::None && a.trim.approx;
+  if (!server.propagate_sinks.empty() && (rewrite_trim || !a.id_given || !a.seq_given)) {
+    std::vector<std::string> prop = c.argv;
+    if (rewrite_trim) rewriteApproxTrim(prop, a, s);
+    if (!a.id_given || !a.seq_given) prop[idpos] = id.str();
+    c.rewriteForPropagation(std::move(prop));
   }
-  if (!a.id_given || !a.seq_given) {
-    if (prop.empty()) prop = c.argv;
-    prop[idpos] = id.str();
-  }
-  if (!prop.empty()) c.rewriteForPropagation(std::move(prop));
 }
 
 void xlenCommand(Client& c) {
