@@ -178,6 +178,15 @@ void Listpack::insertRaw(size_t pos, const uint8_t* enc, size_t enclen, const ch
   uint8_t back[5];
   putBacklen(l, back);
   size_t bl = backlenSize(l);
+  if (replace_len == 0 && pos + 1 == b_.size()) {  // appending: write over the terminator
+    b_.pop_back();
+    b_.append(reinterpret_cast<const char*>(enc), enclen);
+    if (datalen) b_.append(data, datalen);
+    b_.append(reinterpret_cast<const char*>(back), bl);
+    b_.push_back(static_cast<char>(kEof));
+    setTotal();
+    return;
+  }
   std::string entry;
   entry.reserve(l + bl);
   entry.append(reinterpret_cast<const char*>(enc), enclen);
