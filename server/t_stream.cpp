@@ -800,15 +800,14 @@ bool streamBlockedClientServes(Client& c, Db& db, const std::string& key) {
   size_t streams_arg = 0;
   const std::string* group = nullptr;
   for (size_t i = 1; i < c.argc(); i++) {
-    if (equalsIgnoreCase(c.arg(i), "streams")) {
-      streams_arg = i + 1;
-      break;
-    }
     if (equalsIgnoreCase(c.arg(i), "group") && i + 2 < c.argc()) {
       group = &c.arg(i + 1);
       i += 2;
     } else if (equalsIgnoreCase(c.arg(i), "block") || equalsIgnoreCase(c.arg(i), "count")) {
       i++;
+    } else if (equalsIgnoreCase(c.arg(i), "streams")) {
+      streams_arg = i + 1;
+      break;
     }
   }
   if (!streams_arg) return false;
@@ -1582,20 +1581,30 @@ void xinfoHelpCommand(Client& c) {
                });
 }
 
-// XREAD / XREADGROUP: the keys follow STREAMS, as many as IDs after them.
+// XREAD / XREADGROUP: the keys follow STREAMS, as many as IDs after them. Options before
+// it are skipped with their arguments (a group may well be called "streams").
 static std::vector<int> xreadGetKeys(const std::vector<std::string>& argv) {
   std::vector<int> keys;
   size_t streams = 0;
   for (size_t i = 1; i < argv.size(); i++) {
-    if (equalsIgnoreCase(argv[i], "streams")) {
-      streams = i + 1;
+    const std::string& a = argv[i];
+    if (equalsIgnoreCase(a, "block") || equalsIgnoreCase(a, "count")) {
+      i++;
+    } else if (equalsIgnoreCase(a, "group")) {
+      i += 2;
+    } else if (equalsIgnoreCase(a, "noack")) {
+      continue;
+    } else if (equalsIgnoreCase(a, "streams")) {
+      streams = i;
+      break;
+    } else {
       break;
     }
   }
   if (!streams) return keys;
-  size_t n = (argv.size() - streams);
-  if (n % 2) return keys;
-  for (size_t i = 0; i < n / 2; i++) keys.push_back(static_cast<int>(streams + i));
+  size_t n = argv.size() - streams - 1;
+  if (n == 0 || n % 2) return keys;
+  for (size_t i = 0; i < n / 2; i++) keys.push_back(static_cast<int>(streams + 1 + i));
   return keys;
 }
 
