@@ -1028,6 +1028,10 @@ void xackCommand(Client& c) {
   c.r().integer(acked);
 }
 
+// A group PEL holds NACKs, a consumer PEL points at them: XPENDING walks either.
+static const StreamNACK* nackOf(const StreamNACK& n) { return &n; }
+static const StreamNACK* nackOf(const StreamNACK* n) { return n; }
+
 void xpendingCommand(Client& c) {
   bool justinfo = c.argc() == 3;
   long long count = 0, minidle = 0;
@@ -1103,9 +1107,7 @@ void xpendingCommand(Client& c) {
   std::vector<std::pair<StreamID, const StreamNACK*>> out;
   auto collect = [&](auto& pel) {
     for (auto it = pel.lower_bound(start); count && it != pel.end() && it->first <= end; ++it) {
-      const StreamNACK& nack = *[](auto& v) -> const StreamNACK* {
-        if constexpr (std::is_pointer_v<std::decay_t<decltype(v)>>) return v; else return &v;
-      }(it->second);
+      const StreamNACK& nack = *nackOf(it->second);
       if (minidle && now - nack.delivery_time < minidle) continue;
       out.emplace_back(it->first, &nack);
       count--;
@@ -1192,9 +1194,6 @@ void xclaimCommand(Client& c) {
     deliverytime = now;
   }
   StreamConsumer* consumer = nullptr;
-  struct Claimed {
-    StreamID id;
-  };
   std::vector<StreamID> claimed;
   for (size_t k = 0; k < ids.size(); k++) {
     StreamID id = ids[k];
