@@ -72,6 +72,14 @@ inline constexpr const char* kEntriesAddedPositive = "ERR entries_added must be 
 inline constexpr const char* kUnbalanced =
     "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.";
 inline constexpr const char* kTooLarge = "ERR Elements are too large to be stored";
+inline constexpr const char* kXclaimMinIdle = "ERR Invalid min-idle-time argument for XCLAIM";
+inline constexpr const char* kXclaimIdle = "ERR Invalid IDLE option argument for XCLAIM";
+inline constexpr const char* kXclaimTime = "ERR Invalid TIME option argument for XCLAIM";
+inline constexpr const char* kXclaimRetry = "ERR Invalid RETRYCOUNT option argument for XCLAIM";
+inline constexpr const char* kXautoclaimMinIdle =
+    "ERR Invalid min-idle-time argument for XAUTOCLAIM";
+// Formatted: "ERR <command> command is not allowed with BLOCK option from scripts",
+// "ERR Unrecognized XCLAIM option '<opt>'", and the NOGROUP texts built below.
 inline constexpr const char* kAutoclaimCount = "ERR COUNT must be > 0";
 }  // namespace err
 
@@ -1138,7 +1146,7 @@ void xclaimCommand(Client& c) {
   }
   StreamValue& s = o->stream();
   long long minidle;
-  if (!getLongLongOrReply(c, c.arg(4), &minidle, "ERR Invalid min-idle-time argument for XCLAIM"))
+  if (!getLongLongOrReply(c, c.arg(4), &minidle, err::kXclaimMinIdle))
     return;
   if (minidle < 0) minidle = 0;
   size_t j = 5;
@@ -1162,18 +1170,18 @@ void xclaimCommand(Client& c) {
     } else if (equalsIgnoreCase(opt, "idle") && moreargs) {
       j++;
       if (!getLongLongOrReply(c, c.arg(j), &deliverytime,
-                              "ERR Invalid IDLE option argument for XCLAIM"))
+                              err::kXclaimIdle))
         return;
       deliverytime = now - deliverytime;
     } else if (equalsIgnoreCase(opt, "time") && moreargs) {
       j++;
       if (!getLongLongOrReply(c, c.arg(j), &deliverytime,
-                              "ERR Invalid TIME option argument for XCLAIM"))
+                              err::kXclaimTime))
         return;
     } else if (equalsIgnoreCase(opt, "retrycount") && moreargs) {
       j++;
       if (!getLongLongOrReply(c, c.arg(j), &retrycount,
-                              "ERR Invalid RETRYCOUNT option argument for XCLAIM"))
+                              err::kXclaimRetry))
         return;
     } else if (equalsIgnoreCase(opt, "lastid") && moreargs) {
       j++;
@@ -1252,7 +1260,7 @@ void xclaimCommand(Client& c) {
 void xautoclaimCommand(Client& c) {
   long long minidle;
   if (!getLongLongOrReply(c, c.arg(4), &minidle,
-                          "ERR Invalid min-idle-time argument for XAUTOCLAIM"))
+                          err::kXautoclaimMinIdle))
     return;
   if (minidle < 0) minidle = 0;
   StreamID start;
