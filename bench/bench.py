@@ -23,6 +23,10 @@ Osprey/Redis:
                one (the union, computed each time); used_memory per dense HyperLogLog
                (the growth from 2000 to 4000 keys made dense with PFADD + PFDEBUG
                TODENSE, on a fresh server)
+  streams      redis-benchmark -c 50 -n N of XADD (one stream), XREADGROUP COUNT 1 '>'
+               (each request consumes one of those entries), XREAD COUNT 10 from the
+               head, and used_memory per entry of a 1M-entry stream (--stream-entries)
+               built with XADD * pipelined
   persistence  SAVE time of the DEBUG POPULATE dataset, and start-up time with that
                file (spawn until PING answers PONG; the log's "DB loaded" time is kept
                in the JSON)
@@ -73,7 +77,9 @@ CJSON_ARG = "[1,2,3,4,5]"
 # keeps writing, against the same load with no script. It runs until SCRIPT KILL.
 NONATOMIC_SCRIPT = ("#!lua flags=disable-atomicity\n"
                     "while true do redis.call('INCR', 'bench:na:counter') end")
-SECTIONS = ["throughput", "eval", "memory", "persistence", "bitmap_hll", "geo", "nonatomic"]
+SECTIONS = ["throughput", "eval", "memory", "persistence", "bitmap_hll", "geo", "nonatomic",
+            "streams"]
+STREAM_KEY = "bench:stream"
 # Custom-command rows (redis-benchmark <command>): key -> (label, argv, -r range).
 BITMAP_HLL_TESTS = {
     # redis-benchmark pads __rand_int__ with zeros, which no offset parser takes: the
@@ -96,7 +102,8 @@ GEO_TESTS = {  # row key -> the redis-benchmark command
 }
 GEO_POINTS = 10000
 ONLY_WORDS = set(THROUGHPUT_TESTS) | set(SECTIONS) | set(BITMAP_HLL_TESTS) | set(GEO_TESTS) | {
-    "evalsha_get", "evalsha_cjson", "mem_populate", "mem_collections", "mem_hll"}
+    "evalsha_get", "evalsha_cjson", "mem_populate", "mem_collections", "mem_hll",
+    "xadd", "xreadgroup", "xread", "mem_stream"}
 
 
 class BenchError(Exception):
@@ -752,6 +759,70 @@ class Bench:
         finally:
             server.destroy()
 
+    def run_streams(self, side, rates, mem):
+        """XADD, XREADGROUP and XREAD rates on one stream; then memory per stream entry."""
+        if rates:
+            server = self.new_server(side)
+            try:
+                server.start()
+                n = self.a.requests
+                plan = [("xadd", ["XADD", STREAM_KEY, "*", "sensor", "42", "reading",
+                                  "ok-%d" % 7]),
+                        ("xreadgroup", ["XREADGROUP", "GROUP", "g", "c", "COUNT", 1, "STREAMS",
+                                        STREAM_KEY, ">"]),
+                        ("xread", ["XREAD", "COUNT", 10, "STREAMS", STREAM_KEY, "0"])]
+                for key, cmd in plan:
+                    if key == "xreadgroup":
+                        c = server.conn()
+                        try:
+                            c.call("XGROUP", "CREATE", STREAM_KEY, "g", "0")
+                        finally:
+                            c.close()
+                    if key not in self.rows and key != "xadd":  # XADD fills the stream
+                        continue
+                    rows, error = self.redis_benchmark(server, ["-c", 50, "-n", n] + cmd,
+                                                       self.a.timeout)
+                    if key not in self.rows:
+                        continue
+                    if error:
+                        self.record_error(key, side, error)
+                    elif rows:
+                        self.record(key, side, rows[0][1])
+                c = server.conn()
+                try:
+                    pending = c.call("XPENDING", STREAM_KEY, "g")
+                finally:
+                    c.close()
+                # Every XREADGROUP request consumed one entry: the PEL says they all ran.
+                if "xreadgroup" in self.rows and (not pending or pending[0] != n):
+                    self.record_error("xreadgroup", side, "wrong result: XPENDING %r" % (pending,))
+            finally:
+                server.destroy()
+        if not mem:
+            return
+        server = self.new_server(side)
+        try:
+            server.start()
+            base = server.memory()
+            n = self.a.stream_entries
+            rows, error = self.redis_benchmark(
+                server, ["-c", 50, "-P", 16, "-n", n, "XADD", STREAM_KEY + ":mem", "*",
+                         "sensor", "42", "reading", "ok"], self.a.timeout)
+            c = server.conn()
+            try:
+                length = c.call("XLEN", STREAM_KEY + ":mem")
+            finally:
+                c.close()
+            if error or length != n:
+                self.record_error("mem_stream", side, error or "XLEN %s, expected %d" % (length, n))
+                return
+            after = server.memory()
+            self.record("mem_stream", side, (after["used_memory"] - base["used_memory"]) / n)
+            self.raw.append({"server": side, "what": "memory of a %d-entry stream" % n,
+                             "before": base, "after": after})
+        finally:
+            server.destroy()
+
     def run_collections(self, side, phases):
         server = self.new_server(side)
         try:
@@ -878,6 +949,15 @@ class Bench:
             self.row("mem_coll_used", "all collections used_memory/key", "memory", "B/key",
                      "lower", 1.0)
             self.row("mem_coll_rss", "all collections RSS/key", "memory", "B/key", "lower", 1.0)
+        if self.wanted("streams", "xadd"):
+            self.row("xadd", "XADD (one stream)", "streams", "rps", "higher", 1.0)
+        if self.wanted("streams", "xreadgroup"):
+            self.row("xreadgroup", "XREADGROUP COUNT 1 >", "streams", "rps", "higher", 1.0)
+        if self.wanted("streams", "xread"):
+            self.row("xread", "XREAD COUNT 10", "streams", "rps", "higher", 1.0)
+        if self.wanted("streams", "mem_stream"):
+            self.row("mem_stream", "stream of %s entries used_memory/entry"
+                     % human_count(a.stream_entries), "memory", "B/entry", "lower", 1.0)
         for key, (label, _, _) in BITMAP_HLL_TESTS.items():
             if self.wanted("bitmap_hll", key):
                 self.row(key, label, "bitmap_hll", "rps", "higher", 1.0)
@@ -921,6 +1001,10 @@ class Bench:
             geo_keys = [k for k in GEO_TESTS if k in self.rows]
             if geo_keys:
                 steps.append(("GEO", lambda s: self.run_geo(s, geo_keys), geo_keys))
+            stream_keys = [k for k in ("xadd", "xreadgroup", "xread") if k in self.rows]
+            if stream_keys or "mem_stream" in self.rows:
+                steps.append(("streams", lambda s, r=bool(stream_keys): self.run_streams(
+                    s, r, "mem_stream" in self.rows), stream_keys + ["mem_stream"]))
             if phases:
                 steps.append(("collections memory", lambda s: self.run_collections(s, phases),
                               ["mem_" + ph[0] for ph in phases] + ["mem_coll_used",
@@ -1169,6 +1253,8 @@ def parse_args(argv):
     p.add_argument("--collections", type=int,
                    help="number of each small collection kind (default 100000)")
     p.add_argument("--large", type=int, help="elements of each large collection (default 200000)")
+    p.add_argument("--stream-entries", type=int,
+                   help="entries of the stream whose memory is measured (default 1000000)")
     p.add_argument("--timeout", type=int, help="seconds allowed per tool run (default 900)")
     p.add_argument("--json", help="results file (default bench/results/latest.json, "
                                   "smoke.json with --smoke)")
@@ -1179,11 +1265,13 @@ def parse_args(argv):
     defaults = {"rounds": 1 if quick else 4, "requests": 2000 if quick else 40000,
                 "populate": 10000 if quick else 1000000,
                 "collections": 1000 if quick else 100000, "large": 5000 if quick else 200000,
-                "timeout": 120 if quick else 900}
+                "timeout": 120 if quick else 900,
+                "stream_entries": 10000 if quick else 1000000}
     for k, v in defaults.items():
         if getattr(a, k) is None:
             setattr(a, k, v)
-    for k in ("rounds", "requests", "populate", "collections", "large", "timeout"):
+    for k in ("rounds", "requests", "populate", "collections", "large", "timeout",
+              "stream_entries"):
         if getattr(a, k) < 1:
             p.error("--%s must be >= 1" % k)
     if a.only is not None:

@@ -139,8 +139,17 @@ void handleClientsBlockedOnKeys() {
   }
 }
 
+// A command that blocked was not counted when it ran (call() counts it once, when it is
+// served); one that ends by timeout or CLIENT UNBLOCK is counted here, as in Redis.
+static void countUnblockedCall(Client& c, bool failed) {
+  if (!c.cmd) return;
+  c.cmd->calls++;
+  if (failed) c.cmd->failed_calls++;
+}
+
 void replyToBlockedClientTimedOut(Client& c) {
   unblockClient(c);
+  countUnblockedCall(c, false);
   c.r().nullArray();
   queueClientWrite(&c);
   queueUnblocked(&c);
@@ -150,6 +159,7 @@ bool unblockClientFromOutside(Client& c, bool with_error) {
   if (!c.blocked) return false;
   if (with_error) {
     unblockClient(c);
+    countUnblockedCall(c, true);
     c.r().error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
     queueClientWrite(&c);
     queueUnblocked(&c);

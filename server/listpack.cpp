@@ -126,6 +126,21 @@ size_t Listpack::entryLen(size_t pos) const {
   return enc + backlenSize(enc);
 }
 
+size_t Listpack::prev(size_t pos) const {
+  // The back length ends right before pos; read it backwards, 7 bits a byte, until the
+  // byte without the continuation bit.
+  const uint8_t* p = reinterpret_cast<const uint8_t*>(b_.data()) + pos - 1;
+  size_t val = 0, shift = 0, n = 0;
+  while (true) {
+    val |= static_cast<size_t>(*p & 127) << shift;
+    n++;
+    if (!(*p & 128)) break;
+    shift += 7;
+    p--;
+  }
+  return pos - n - val;
+}
+
 Listpack::Elem Listpack::get(size_t pos) const {
   const uint8_t* p = reinterpret_cast<const uint8_t*>(b_.data()) + pos;
   const char* c = b_.data() + pos;
@@ -163,6 +178,15 @@ void Listpack::insertRaw(size_t pos, const uint8_t* enc, size_t enclen, const ch
   uint8_t back[5];
   putBacklen(l, back);
   size_t bl = backlenSize(l);
+  if (replace_len == 0 && pos + 1 == b_.size()) {  // appending: write over the terminator
+    b_.pop_back();
+    b_.append(reinterpret_cast<const char*>(enc), enclen);
+    if (datalen) b_.append(data, datalen);
+    b_.append(reinterpret_cast<const char*>(back), bl);
+    b_.push_back(static_cast<char>(kEof));
+    setTotal();
+    return;
+  }
   std::string entry;
   entry.reserve(l + bl);
   entry.append(reinterpret_cast<const char*>(enc), enclen);

@@ -42,6 +42,8 @@ class Listpack {
   size_t first() const { return kHeader; }      // position of the first entry
   bool atEnd(size_t pos) const { return static_cast<uint8_t>(b_[pos]) == kEof; }
   size_t next(size_t pos) const { return pos + entryLen(pos); }
+  // The entry before pos (pos > first(); pos may be the terminator's position).
+  size_t prev(size_t pos) const;
   Elem get(size_t pos) const;
   long long getInt(size_t pos) const;  // the element as an integer (strings: strtoll-like 0)
   uint32_t count() const;              // the header's element count

@@ -43,6 +43,7 @@
 #include "server/sticky.h"
 #include "server/t_hash.h"
 #include "server/t_set.h"
+#include "server/t_stream.h"
 #include "server/t_zset.h"
 
 namespace osprey {
@@ -406,7 +407,8 @@ class ValueWriter {
       case ObjType::Set: return o.set().isIntset() ? kTypeSetIntset : kTypeSet;
       case ObjType::ZSet: return o.zset().isListpack() ? kTypeZsetListpack : kTypeZset2;
       case ObjType::Hash: return o.hash().isListpack() ? kTypeHashListpack : kTypeHash;
-      default: return kTypeStreamListpacks;  // never stored by Osprey
+      case ObjType::Stream: return kTypeStreamListpacks2;
+      default: return kTypeStreamListpacks;  // not a type Osprey stores
     }
   }
 
@@ -417,6 +419,7 @@ class ValueWriter {
       case ObjType::Set: set(o.set()); break;
       case ObjType::ZSet: zset(o.zset()); break;
       case ObjType::Hash: hash(o.hash()); break;
+      case ObjType::Stream: stream(o.stream()); break;
       default: break;
     }
   }
@@ -492,6 +495,53 @@ class ValueWriter {
     for (ZSkipNode* n = z.skiplist().last(); n; n = n->backward) {
       w_.string(n->member());
       w_.binaryDouble(n->score);
+    }
+  }
+
+  // STREAM_LISTPACKS_2: the nodes verbatim (16-byte big-endian master ID, listpack), the
+  // stream's counters and IDs, then each group with its PEL (raw ID, delivery time in ms
+  // as 8 LE bytes, delivery count) and its consumers (name, seen time, raw PEL IDs).
+  void stream(const StreamValue& s) {
+    w_.len(s.nodes().size());
+    for (const auto& [master, lp] : s.nodes()) {
+      uint8_t key[16];
+      master.encode(key);
+      w_.string(std::string_view(reinterpret_cast<const char*>(key), 16));
+      w_.string(lp.bytes());
+    }
+    w_.len(s.length());
+    w_.len(s.last_id.ms);
+    w_.len(s.last_id.seq);
+    w_.len(s.first_id.ms);
+    w_.len(s.first_id.seq);
+    w_.len(s.max_deleted_entry_id.ms);
+    w_.len(s.max_deleted_entry_id.seq);
+    w_.len(s.entries_added);
+    w_.len(s.groups().size());
+    for (const auto& [name, g] : s.groups()) {
+      w_.string(name);
+      w_.len(g->last_id.ms);
+      w_.len(g->last_id.seq);
+      w_.len(static_cast<uint64_t>(g->entries_read));
+      w_.len(g->pel.size());
+      for (const auto& [id, nack] : g->pel) {
+        uint8_t raw[16];
+        id.encode(raw);
+        w_.raw(raw, 16);
+        w_.u64le(static_cast<uint64_t>(nack.delivery_time));
+        w_.len(nack.delivery_count);
+      }
+      w_.len(g->consumers.size());
+      for (const auto& [cname, cons] : g->consumers) {
+        w_.string(cname);
+        w_.u64le(static_cast<uint64_t>(cons->seen_time));
+        w_.len(cons->pel.size());
+        for (const auto& [id, nack] : cons->pel) {
+          uint8_t raw[16];
+          id.encode(raw);
+          w_.raw(raw, 16);
+        }
+      }
     }
   }
 
@@ -901,7 +951,7 @@ class ValueReader {
       case kTypeHashZiplist:
       case kTypeHashListpack: return packedHash(type);
       case kTypeStreamListpacks:
-      case kTypeStreamListpacks2: fail("Stream values are not supported by this server");
+      case kTypeStreamListpacks2: return stream(type == kTypeStreamListpacks2);
       case kTypeModule:
       case kTypeModule2: fail("The RDB file contains module data I can't load");
       default: fail("Unknown RDB encoding type " + std::to_string(type));
@@ -1069,6 +1119,79 @@ class ValueReader {
     Object o = Object::makeZSet();
     o.zset().assignSorted(std::move(items), skiplist);
     o.encoding = o.zset().encoding();
+    return o;
+  }
+
+  // STREAM_LISTPACKS (Redis 5 - 6.2) and STREAM_LISTPACKS_2 (7.0). Every node must be a
+  // well-formed stream listpack; the PELs must agree; for the older type the 7.0 counters
+  // are derived as Redis derives them (entries added = length, first ID from the data,
+  // each group's entries-read estimated).
+  Object stream(bool v2) {
+    Object o = Object::makeStream();
+    StreamValue& s = o.stream();
+    uint64_t nodes = r_.count(2);
+    std::string keybuf, lpbuf;
+    while (nodes--) {
+      std::string_view key = r_.stringView(keybuf);
+      if (key.size() != 16) fail("Stream node key entry is not the size of a stream ID");
+      StreamID master = StreamID::decode(reinterpret_cast<const uint8_t*>(key.data()));
+      std::string lp(r_.stringView(lpbuf));
+      if (!streamValidateNode(lp)) fail("Stream listpack integrity check failed");
+      if (s.nodes().count(master)) fail("Listpack re-added with existing key");
+      s.loadNode(master, Listpack(std::move(lp)));
+    }
+    uint64_t length = r_.len();
+    if (length != s.length()) fail("Stream length inconsistent with the listpacks");
+    s.last_id.ms = r_.len();
+    s.last_id.seq = r_.len();
+    if (v2) {
+      s.first_id.ms = r_.len();
+      s.first_id.seq = r_.len();
+      s.max_deleted_entry_id.ms = r_.len();
+      s.max_deleted_entry_id.seq = r_.len();
+      s.entries_added = r_.len();
+    } else {
+      s.entries_added = s.length();
+      if (!s.firstLiveId(&s.first_id)) s.first_id = StreamID::max();
+    }
+    uint64_t groups = r_.count(3);
+    while (groups--) {
+      std::string name = r_.string();
+      StreamID last;
+      last.ms = r_.len();
+      last.seq = r_.len();
+      long long entries_read =
+          v2 ? static_cast<long long>(r_.len()) : s.estimateDistance(last);
+      StreamCG* g = s.createGroup(name, last, entries_read);
+      if (!g) fail("Duplicated consumer group name " + name);
+      uint64_t pel = r_.count(18);
+      while (pel--) {
+        StreamID id = StreamID::decode(reinterpret_cast<const uint8_t*>(r_.take(16).data()));
+        StreamNACK nack;
+        nack.delivery_time = static_cast<long long>(r_.le(8));
+        nack.delivery_count = r_.len();
+        if (!g->pel.emplace(id, nack).second)
+          fail("Duplicated global PEL entry loading stream consumer group");
+      }
+      uint64_t consumers = r_.count(10);
+      while (consumers--) {
+        std::string cname = r_.string();
+        long long seen = static_cast<long long>(r_.le(8));
+        StreamConsumer* cons = g->createConsumer(cname, seen);
+        if (!cons) fail("Duplicate stream consumer detected.");
+        uint64_t cpel = r_.count(16);
+        while (cpel--) {
+          StreamID id = StreamID::decode(reinterpret_cast<const uint8_t*>(r_.take(16).data()));
+          auto it = g->pel.find(id);
+          if (it == g->pel.end()) fail("Consumer entry not found in group global PEL");
+          if (it->second.consumer) fail("Duplicated consumer PEL entry loading a stream consumer group");
+          it->second.consumer = cons;
+          cons->pel[id] = &it->second;
+        }
+      }
+      for (auto& [id, nack] : g->pel)
+        if (!nack.consumer) fail("Stream CG PEL entry without consumer");
+    }
     return o;
   }
 

@@ -377,20 +377,27 @@ bool StreamValue::firstLiveId(StreamID* out) const {
 }
 
 bool StreamValue::lastLiveId(StreamID* out) const {
-  if (nodes_.empty()) return false;
-  auto it = std::prev(nodes_.end());
-  StreamNodeCursor cur(it->first, it->second);
-  bool found = false;
-  for (size_t p = cur.first_entry; !it->second.atEnd(p);) {
-    int flags;
-    StreamID id;
-    p = cur.skip(p, &flags, &id);
-    if (!(flags & kStreamFlagDeleted)) {
-      *out = id;
-      found = true;
+  // Walks the last node backwards: each entry ends with its element count (lp-count), so
+  // the newest live entry is found without decoding the node from its start.
+  for (auto it = nodes_.rbegin(); it != nodes_.rend(); ++it) {
+    const Listpack& lp = it->second;
+    StreamNodeCursor cur(it->first, lp);
+    size_t p = lp.size() - 1;  // the terminator
+    while (p > cur.first_entry) {
+      size_t q = lp.prev(p);
+      long long elems = lp.getInt(q);
+      for (long long i = 0; i < elems; i++) q = lp.prev(q);
+      int flags;
+      StreamID id;
+      cur.skip(q, &flags, &id);
+      if (!(flags & kStreamFlagDeleted)) {
+        *out = id;
+        return true;
+      }
+      p = q;
     }
   }
-  return found;
+  return false;
 }
 
 // ==== Groups =====================================================================
@@ -461,6 +468,52 @@ long long StreamValue::groupLag(const StreamCG& g) const {
   long long read = estimateDistance(g.last_id);
   if (read != kInvalidEntriesRead) return static_cast<long long>(entries_added) - read;
   return -1;
+}
+
+// ==== Validation =================================================================
+
+bool streamValidateNode(std::string_view bytes) {
+  size_t n;
+  if (!Listpack::validate(bytes, &n) || n == 0) return false;
+  Listpack lp{std::string(bytes)};
+  size_t p = lp.first();
+  auto takeInt = [&](long long* v) {
+    if (lp.atEnd(p)) return false;
+    Listpack::Elem e = lp.get(p);
+    if (!e.is_int) return false;
+    *v = e.ival;
+    p = lp.next(p);
+    return true;
+  };
+  auto skip = [&](long long k) {
+    for (long long i = 0; i < k; i++) {
+      if (lp.atEnd(p)) return false;
+      p = lp.next(p);
+    }
+    return true;
+  };
+  long long count, deleted, mf, zero;
+  if (!takeInt(&count) || !takeInt(&deleted) || !takeInt(&mf)) return false;
+  if (count < 0 || deleted < 0 || mf < 0 || static_cast<size_t>(mf) > n) return false;
+  if (!skip(mf) || !takeInt(&zero) || zero != 0) return false;
+  long long live = 0, dead = 0;
+  while (!lp.atEnd(p)) {
+    long long flags, msd, seqd, nf, lpcount;
+    if (!takeInt(&flags) || !takeInt(&msd) || !takeInt(&seqd)) return false;
+    if (flags & ~(kStreamFlagDeleted | kStreamFlagSameFields)) return false;
+    if (flags & kStreamFlagSameFields) {
+      nf = mf;
+      if (!skip(nf)) return false;
+    } else {
+      if (!takeInt(&nf) || nf < 0 || static_cast<size_t>(nf) > n) return false;
+      if (!skip(2 * nf)) return false;
+    }
+    if (!takeInt(&lpcount)) return false;
+    long long expect = nf + 3 + ((flags & kStreamFlagSameFields) ? 0 : nf + 1);
+    if (lpcount != expect) return false;
+    ((flags & kStreamFlagDeleted) ? dead : live)++;
+  }
+  return live == count && dead == deleted && live + dead > 0;
 }
 
 // ==== Copying, loading, memory ===================================================

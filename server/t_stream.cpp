@@ -64,13 +64,22 @@ inline constexpr const char* kGroupGone =
 inline constexpr const char* kStreamGone = "UNBLOCKED the stream key no longer exists";
 inline constexpr const char* kXsetidSmallerTop =
     "ERR The ID specified in XSETID is smaller than the target stream top item";
-inline constexpr const char* kXsetidSmallerMaxDel =
-    "ERR The ID specified in XSETID is smaller than current max_deleted_entry_id";
 inline constexpr const char* kXsetidSmallerGivenMaxDel =
     "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id";
 inline constexpr const char* kXsetidEntriesAdded =
     "ERR The entries_added specified in XSETID is smaller than the target stream length";
 inline constexpr const char* kEntriesAddedPositive = "ERR entries_added must be positive";
+inline constexpr const char* kUnbalanced =
+    "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.";
+inline constexpr const char* kTooLarge = "ERR Elements are too large to be stored";
+inline constexpr const char* kXclaimMinIdle = "ERR Invalid min-idle-time argument for XCLAIM";
+inline constexpr const char* kXclaimIdle = "ERR Invalid IDLE option argument for XCLAIM";
+inline constexpr const char* kXclaimTime = "ERR Invalid TIME option argument for XCLAIM";
+inline constexpr const char* kXclaimRetry = "ERR Invalid RETRYCOUNT option argument for XCLAIM";
+inline constexpr const char* kXautoclaimMinIdle =
+    "ERR Invalid min-idle-time argument for XAUTOCLAIM";
+// Formatted: "ERR <command> command is not allowed with BLOCK option from scripts",
+// "ERR Unrecognized XCLAIM option '<opt>'", and the NOGROUP texts built below.
 inline constexpr const char* kAutoclaimCount = "ERR COUNT must be > 0";
 }  // namespace err
 
@@ -334,6 +343,9 @@ void xaddCommand(Client& c) {
       c.r().error(err::kXaddSmaller);
       return;
     }
+  } else if (a.id_given && a.id.ms == s.last_id.ms && s.last_id.seq == UINT64_MAX) {
+    c.r().error(err::kTooLarge);  // "<ms>-*" past the last sequence: Redis's wording
+    return;
   } else if (!s.nextId(a.id_given ? &a.id : nullptr, &id)) {
     c.r().error(err::kXaddSmaller);
     return;
@@ -347,19 +359,17 @@ void xaddCommand(Client& c) {
   notifyKeyspaceEvent(NOTIFY_STREAM, "xadd", key, c.db->id);
   server.dirty++;
 
-  std::vector<std::string> prop;
-  if (a.trim.strategy != StreamValue::Trim::None) {
-    if (s.trim(a.trim)) notifyKeyspaceEvent(NOTIFY_STREAM, "xtrim", key, c.db->id);
-    if (a.trim.approx) {
-      prop = c.argv;
-      rewriteApproxTrim(prop, a, s);
-    }
+  if (a.trim.strategy != StreamValue::Trim::None && s.trim(a.trim))
+    notifyKeyspaceEvent(NOTIFY_STREAM, "xtrim", key, c.db->id);
+  // Replicas get the ID that was generated and the exact trim that was reached. (Nothing
+  // to rewrite while no replica or AOF listens.)
+  bool rewrite_trim = a.trim.strategy != StreamValue::Trim::None && a.trim.approx;
+  if (!server.propagate_sinks.empty() && (rewrite_trim || !a.id_given || !a.seq_given)) {
+    std::vector<std::string> prop = c.argv;
+    if (rewrite_trim) rewriteApproxTrim(prop, a, s);
+    if (!a.id_given || !a.seq_given) prop[idpos] = id.str();
+    c.rewriteForPropagation(std::move(prop));
   }
-  if (!a.id_given || !a.seq_given) {
-    if (prop.empty()) prop = c.argv;
-    prop[idpos] = id.str();
-  }
-  if (!prop.empty()) c.rewriteForPropagation(std::move(prop));
 }
 
 void xlenCommand(Client& c) {
@@ -511,10 +521,6 @@ void xsetidCommand(Client& c) {
     return;
   }
   StreamValue& s = o->stream();
-  if (id < s.max_deleted_entry_id) {
-    c.r().error(err::kXsetidSmallerMaxDel);
-    return;
-  }
   if (s.length() > 0) {
     StreamID maxid;
     s.lastLiveId(&maxid);
@@ -573,9 +579,7 @@ bool parseXreadArgsOrReply(Client& c, XreadArgs* a) {
       a->streams_arg = i + 1;
       a->streams_count = c.argc() - a->streams_arg;
       if (a->streams_count % 2 != 0) {
-        c.r().error(std::string("ERR Unbalanced '") + (group_cmd ? "xreadgroup" : "xread") +
-                    "' list of streams: for each stream key an ID or '" +
-                    (group_cmd ? ">" : "$") + "' must be specified.");
+        c.r().error(err::kUnbalanced);  // Redis 7.0 says XREAD and '$' for both commands
         return false;
       }
       a->streams_count /= 2;
@@ -804,15 +808,14 @@ bool streamBlockedClientServes(Client& c, Db& db, const std::string& key) {
   size_t streams_arg = 0;
   const std::string* group = nullptr;
   for (size_t i = 1; i < c.argc(); i++) {
-    if (equalsIgnoreCase(c.arg(i), "streams")) {
-      streams_arg = i + 1;
-      break;
-    }
     if (equalsIgnoreCase(c.arg(i), "group") && i + 2 < c.argc()) {
       group = &c.arg(i + 1);
       i += 2;
     } else if (equalsIgnoreCase(c.arg(i), "block") || equalsIgnoreCase(c.arg(i), "count")) {
       i++;
+    } else if (equalsIgnoreCase(c.arg(i), "streams")) {
+      streams_arg = i + 1;
+      break;
     }
   }
   if (!streams_arg) return false;
@@ -1033,6 +1036,10 @@ void xackCommand(Client& c) {
   c.r().integer(acked);
 }
 
+// A group PEL holds NACKs, a consumer PEL points at them: XPENDING walks either.
+static const StreamNACK* nackOf(const StreamNACK& n) { return &n; }
+static const StreamNACK* nackOf(const StreamNACK* n) { return n; }
+
 void xpendingCommand(Client& c) {
   bool justinfo = c.argc() == 3;
   long long count = 0, minidle = 0;
@@ -1108,9 +1115,7 @@ void xpendingCommand(Client& c) {
   std::vector<std::pair<StreamID, const StreamNACK*>> out;
   auto collect = [&](auto& pel) {
     for (auto it = pel.lower_bound(start); count && it != pel.end() && it->first <= end; ++it) {
-      const StreamNACK& nack = *[](auto& v) -> const StreamNACK* {
-        if constexpr (std::is_pointer_v<std::decay_t<decltype(v)>>) return v; else return &v;
-      }(it->second);
+      const StreamNACK& nack = *nackOf(it->second);
       if (minidle && now - nack.delivery_time < minidle) continue;
       out.emplace_back(it->first, &nack);
       count--;
@@ -1141,7 +1146,7 @@ void xclaimCommand(Client& c) {
   }
   StreamValue& s = o->stream();
   long long minidle;
-  if (!getLongLongOrReply(c, c.arg(4), &minidle, "ERR Invalid min-idle-time argument for XCLAIM"))
+  if (!getLongLongOrReply(c, c.arg(4), &minidle, err::kXclaimMinIdle))
     return;
   if (minidle < 0) minidle = 0;
   size_t j = 5;
@@ -1165,18 +1170,18 @@ void xclaimCommand(Client& c) {
     } else if (equalsIgnoreCase(opt, "idle") && moreargs) {
       j++;
       if (!getLongLongOrReply(c, c.arg(j), &deliverytime,
-                              "ERR Invalid IDLE option argument for XCLAIM"))
+                              err::kXclaimIdle))
         return;
       deliverytime = now - deliverytime;
     } else if (equalsIgnoreCase(opt, "time") && moreargs) {
       j++;
       if (!getLongLongOrReply(c, c.arg(j), &deliverytime,
-                              "ERR Invalid TIME option argument for XCLAIM"))
+                              err::kXclaimTime))
         return;
     } else if (equalsIgnoreCase(opt, "retrycount") && moreargs) {
       j++;
       if (!getLongLongOrReply(c, c.arg(j), &retrycount,
-                              "ERR Invalid RETRYCOUNT option argument for XCLAIM"))
+                              err::kXclaimRetry))
         return;
     } else if (equalsIgnoreCase(opt, "lastid") && moreargs) {
       j++;
@@ -1197,9 +1202,6 @@ void xclaimCommand(Client& c) {
     deliverytime = now;
   }
   StreamConsumer* consumer = nullptr;
-  struct Claimed {
-    StreamID id;
-  };
   std::vector<StreamID> claimed;
   for (size_t k = 0; k < ids.size(); k++) {
     StreamID id = ids[k];
@@ -1258,7 +1260,7 @@ void xclaimCommand(Client& c) {
 void xautoclaimCommand(Client& c) {
   long long minidle;
   if (!getLongLongOrReply(c, c.arg(4), &minidle,
-                          "ERR Invalid min-idle-time argument for XAUTOCLAIM"))
+                          err::kXautoclaimMinIdle))
     return;
   if (minidle < 0) minidle = 0;
   StreamID start;
@@ -1414,31 +1416,25 @@ static long long raxNodeCount(const std::map<StreamID, Listpack>& nodes) {
 }
 
 void xinfoStreamCommand(Client& c) {
+  Object* o = xinfoLookup(c);
+  if (!o) return;
   bool full = false;
   long long count = 10;
   size_t argc = c.argc() - 3;
-  if (argc == 0) {
-    full = false;
-  } else if (argc == 1 || argc == 3) {
-    if (!equalsIgnoreCase(c.arg(3), "full")) {
-      replySyntaxError(c);
+  if (argc == 1 || argc == 3) {
+    if (!equalsIgnoreCase(c.arg(3), "full") || (argc == 3 && !equalsIgnoreCase(c.arg(4), "count"))) {
+      replySubcommandSyntaxError(c);
       return;
     }
     full = true;
     if (argc == 3) {
-      if (!equalsIgnoreCase(c.arg(4), "count")) {
-        replySyntaxError(c);
-        return;
-      }
       if (!getLongLongOrReply(c, c.arg(5), &count)) return;
       if (count < 0) count = 10;
     }
-  } else {
+  } else if (argc != 0) {
     replySubcommandSyntaxError(c);
     return;
   }
-  Object* o = xinfoLookup(c);
-  if (!o) return;
   const StreamValue& s = o->stream();
   c.r().mapLen(full ? 9 : 10);
   c.r().bulk("length");
@@ -1592,20 +1588,30 @@ void xinfoHelpCommand(Client& c) {
                });
 }
 
-// XREAD / XREADGROUP: the keys follow STREAMS, as many as IDs after them.
+// XREAD / XREADGROUP: the keys follow STREAMS, as many as IDs after them. Options before
+// it are skipped with their arguments (a group may well be called "streams").
 static std::vector<int> xreadGetKeys(const std::vector<std::string>& argv) {
   std::vector<int> keys;
   size_t streams = 0;
   for (size_t i = 1; i < argv.size(); i++) {
-    if (equalsIgnoreCase(argv[i], "streams")) {
-      streams = i + 1;
+    const std::string& a = argv[i];
+    if (equalsIgnoreCase(a, "block") || equalsIgnoreCase(a, "count")) {
+      i++;
+    } else if (equalsIgnoreCase(a, "group")) {
+      i += 2;
+    } else if (equalsIgnoreCase(a, "noack")) {
+      continue;
+    } else if (equalsIgnoreCase(a, "streams")) {
+      streams = i;
+      break;
+    } else {
       break;
     }
   }
   if (!streams) return keys;
-  size_t n = (argv.size() - streams);
-  if (n % 2) return keys;
-  for (size_t i = 0; i < n / 2; i++) keys.push_back(static_cast<int>(streams + i));
+  size_t n = argv.size() - streams - 1;
+  if (n == 0 || n % 2) return keys;
+  for (size_t i = 0; i < n / 2; i++) keys.push_back(static_cast<int>(streams + 1 + i));
   return keys;
 }
 

@@ -234,6 +234,10 @@ void StreamValue::range(StreamID start, StreamID end, bool rev, F&& fn) const {
   }
 }
 
+// Loading: whether `lp` is a well-formed listpack laid out as a stream node (master entry,
+// then entries whose fields match their counts and flags), with at least one entry.
+bool streamValidateNode(std::string_view lp);
+
 // Blocking (blocking.cpp): whether a client blocked in XREAD / XREADGROUP on `key` can be
 // served now, and the key its re-run command must answer for (nullptr when not serving).
 struct Client;

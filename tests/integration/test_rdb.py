@@ -24,7 +24,10 @@ import sys
 import tempfile
 import time
 
-REF_PORT, OSP_PORT, EXTRA_PORT = 7610, 7611, 7612
+# The first three ports of OSPREY_TEST_PORTS (default 7610-7612), so that runs from
+# several work trees on one machine do not collide.
+_first = int(os.environ.get("OSPREY_TEST_PORTS", "7610-7612").split("-")[0])
+REF_PORT, OSP_PORT, EXTRA_PORT = _first, _first + 1, _first + 2
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 passed = failed = 0
@@ -162,7 +165,26 @@ def fill(c):
         c("ZADD", p + "zset", "1", "a", "2.5", "b", "-1e10", "c", "inf", "d")
         c("ZADD", p + "bigzset", *sum([[str(i * 0.5), "member:%d" % i] for i in range(300)], []))
         c("ZADD", p + "longzset", "1", "m" * 100)
-        for k in ("str", "list", "hash", "intset", "zset", "bigzset", "bighash"):
+        # Streams: several listpack nodes (100 entries each), entries with their own
+        # fields, deleted entries, trimming, consumer groups with pending entries, an empty
+        # stream that keeps its last ID and a group (STREAM_LISTPACKS_2).
+        for i in range(1, 260):
+            if i % 9 == 0:
+                c("XADD", p + "stream", "%d-%d" % (i, i % 4), "item", str(i), "extra", "x" * i)
+            else:
+                c("XADD", p + "stream", "%d-%d" % (i, i % 4), "item", str(i), "name", "n%d" % i)
+        c("XDEL", p + "stream", "5-1", "6-2", "150-2")
+        c("XTRIM", p + "stream", "MINID", "3")
+        c("XGROUP", "CREATE", p + "stream", "g1", "0")
+        c("XGROUP", "CREATE", p + "stream", "g2", "100", "ENTRIESREAD", "97")
+        c("XREADGROUP", "GROUP", "g1", "alice", "COUNT", "5", "STREAMS", p + "stream", ">")
+        c("XREADGROUP", "GROUP", "g1", "bob", "COUNT", "3", "STREAMS", p + "stream", ">")
+        c("XREADGROUP", "GROUP", "g2", "carol", "NOACK", "COUNT", "2", "STREAMS", p + "stream", ">")
+        c("XGROUP", "CREATECONSUMER", p + "stream", "g1", "zed")
+        c("XADD", p + "smallstream", "1-1", "a", "1")
+        c("XADD", p + "emptystream", "MAXLEN", "0", "7-7", "f", "v")
+        c("XGROUP", "CREATE", p + "emptystream", "grp", "$")
+        for k in ("str", "list", "hash", "intset", "zset", "bigzset", "bighash", "stream"):
             c("PEXPIREAT", p + k, FAR + db)
     c("SELECT", 0)
 
@@ -190,6 +212,9 @@ def content(c, k):
         v = sorted(c("SMEMBERS", k))
     elif t == "zset":
         v = c("ZRANGE", k, 0, -1, "WITHSCORES")
+    elif t == "stream":
+        # Everything a stream holds: entries, IDs, counters, groups, PELs, consumers.
+        v = c("XINFO", "STREAM", k, "FULL", "COUNT", 0)
     else:
         v = None
     return t, v
