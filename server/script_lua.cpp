@@ -129,6 +129,51 @@ static int safeSetmetatable(lua_State* L) {
   return 1;
 }
 
+// The table a readonly proxy guards (pushed), or nothing pushed and false.
+static bool pushGuarded(lua_State* L, int idx) {
+  if (!isProtected(L, idx) || !lua_getmetatable(L, idx)) return false;
+  lua_pushliteral(L, "__index");
+  lua_rawget(L, -2);
+  lua_remove(L, -2);
+  if (lua_istable(L, -1)) return true;
+  lua_pop(L, 1);
+  return false;
+}
+
+// rawget reads what a readonly table holds (Redis's readonly tables are the tables
+// themselves, not proxies).
+static int safeRawget(lua_State* L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_checkany(L, 2);
+  lua_settop(L, 2);
+  if (pushGuarded(L, 1)) lua_replace(L, 1);
+  lua_rawget(L, 1);
+  return 1;
+}
+
+// getmetatable of a readonly table shows a metatable only where the guarded table has one
+// (the globals: a readonly view of it), nil otherwise, as Redis's; other values as Lua's.
+static int safeGetmetatable(lua_State* L) {
+  luaL_checkany(L, 1);
+  if (isProtected(L, 1)) {
+    bool has = false;
+    if (pushGuarded(L, 1)) {
+      has = lua_getmetatable(L, -1);
+      lua_pop(L, has ? 2 : 1);
+    }
+    if (!has) {
+      lua_pushnil(L);
+      return 1;
+    }
+  }
+  if (!lua_getmetatable(L, 1)) {
+    lua_pushnil(L);
+    return 1;
+  }
+  luaL_getmetafield(L, 1, "__metatable");
+  return 1;
+}
+
 void luaPushReadonlyProxy(lua_State* L, int idx) {
   idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
   lua_newtable(L);  // proxy
@@ -977,6 +1022,10 @@ void LuaEngine::setupGlobals(bool functions_mode) {
   lua_setglobal(L, "rawset");
   lua_pushcfunction(L, safeSetmetatable);
   lua_setglobal(L, "setmetatable");
+  lua_pushcfunction(L, safeGetmetatable);
+  lua_setglobal(L, "getmetatable");
+  lua_pushcfunction(L, safeRawget);
+  lua_setglobal(L, "rawget");
   lua_pushcfunction(L, luaScriptPcall);
   lua_setglobal(L, "pcall");
   lua_getglobal(L, "loadstring");
@@ -1035,6 +1084,18 @@ void LuaEngine::setupGlobals(bool functions_mode) {
     lua_setglobal(L, lib);
     lua_pop(L, 1);
   }
+  // The strings' metatable, shared by every script: its methods read through the readonly
+  // string table, and getmetatable('') gives a readonly view of it, so no script can
+  // change what ('x'):len() does for the next one (Redis makes it readonly too).
+  lua_pushliteral(L, "");
+  if (lua_getmetatable(L, -1)) {
+    lua_getglobal(L, "string");  // the readonly proxy by now
+    lua_setfield(L, -2, "__index");
+    luaPushReadonlyProxy(L, -1);
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
   lua_pushvalue(L, LUA_GLOBALSINDEX);  // the real globals
   lua_newtable(L);                     // its metatable: reading a missing name is an error
   lua_pushcfunction(L, nonexistentGlobal);
