@@ -85,6 +85,7 @@ test: deps
 	@$(call TEST_STEP,compat-smoke)
 	@$(call TEST_STEP,system)
 	@$(call TEST_STEP,asan)
+	@$(call TEST_STEP,fuzz-replay)
 	@$(call TEST_STEP,bench-smoke)
 
 # The sanitizer build (ASan + UBSan + LSan, bin/asan/, build/asan/) runs the integration
