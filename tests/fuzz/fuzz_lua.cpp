@@ -70,6 +70,19 @@ ReplyValue build(Reader& r, int depth) {
   return v;
 }
 
+struct Conversion {
+  const ReplyValue* v;
+  int resp;
+};
+
+int convert(lua_State* L) {
+  auto* c = static_cast<Conversion*>(lua_touserdata(L, 1));
+  osprey::LuaEngine::pushReply(L, *c->v, c->resp);
+  osprey::ReplyCapture back(c->resp);  // not destroyed if a Lua error longjmps: a leak the
+  osprey::LuaEngine::replyFromLua(L, -1, back, c->resp);  // harness would report
+  return 0;
+}
+
 const char* kScripts[] = {
     "local ok, v = pcall(cjson.decode, ARGV[1]) if ok then pcall(cjson.encode, v) return {1, v} end return {0, v}",
     "local r = {pcall(cmsgpack.unpack, ARGV[1])} if r[1] then pcall(cmsgpack.pack, unpack(r, 2)) end return r",
@@ -94,12 +107,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   lua_State* L = engine->state();
   Reader r{data + 1, size - 1};
   ReplyValue v = build(r, 0);
+  // As in the server, the conversion runs inside a protected call (redis.call runs in the
+  // script's pcall): a reply Lua cannot hold (a nil or NaN map key, nesting past the stack)
+  // raises a Lua error there, which must not take the process down.
   int top = lua_gettop(L);
   for (int resp : {2, 3}) {
-    if (!lua_checkstack(L, 4)) break;
-    osprey::LuaEngine::pushReply(L, v, resp);
-    osprey::ReplyCapture back(resp);
-    osprey::LuaEngine::replyFromLua(L, -1, back, resp);
+    Conversion conv{&v, resp};
+    lua_cpcall(L, convert, &conv);
     lua_settop(L, top);
   }
   return 0;

@@ -36,11 +36,11 @@ for t in "$@"; do
       "$ROOT/build/fuzz/corpus/$t" "$seeds" >"$log" 2>&1
     rc=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-    cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
+    cov=$(grep -a -o 'cov: [0-9]*' "$log" | tail -1)
     if [ $rc -eq 0 ]; then
       printf 'fuzz: %-8s %10s executions in %ss, %s, no crash\n' "$t" "${execs:-?}" "$seconds" "$cov"
     else
-      echo "fuzz: $t FAILED after ${execs:-?} executions (log $log):"; grep -A30 -m1 "==ERROR\|runtime error\|ERROR: libFuzzer" "$log"; fail=1
+      echo "fuzz: $t FAILED after ${execs:-?} executions (log $log):"; grep -a -A30 -m1 "==ERROR\|runtime error\|ERROR: libFuzzer" "$log"; fail=1
     fi
   fi
 done
