@@ -11,6 +11,8 @@
 // protected table iterates nothing.)
 #include "server/script_lua.h"
 
+#include <limits>
+
 extern "C" {
 #include <lua5.1/lua-bitop.h>
 #include <lua5.1/lua-cjson.h>
@@ -81,6 +83,17 @@ static int luaMathRandomseed(lua_State* L) {
 }
 
 // ---- Read-only protection ------------------------------------------------------
+
+// A Lua number as an integer the way Redis's C casts come out on x86-64: truncated toward
+// zero, and the type's minimum for NaN, infinities and values out of range (what the
+// cvttsd2si instruction gives) — without the undefined behaviour of casting those.
+template <typename T>
+static T luaNumberTo(double d) {
+  constexpr double lo = static_cast<double>(std::numeric_limits<T>::min());
+  constexpr double hi = -lo;  // 2^(bits-1): the first value past max
+  if (!(d >= lo && d < hi)) return std::numeric_limits<T>::min();
+  return static_cast<T>(d);
+}
 
 static bool isProtected(lua_State* L, int idx) {
   if (!lua_istable(L, idx)) return false;
@@ -399,7 +412,7 @@ void LuaEngine::replyFromLua(lua_State* L, int idx, ReplyBuilder& out, int scrip
       }
       return;
     case LUA_TNUMBER:
-      out.integer(static_cast<long long>(lua_tonumber(L, idx)));
+      out.integer(luaNumberTo<long long>(lua_tonumber(L, idx)));
       return;
     case LUA_TTABLE: {
       std::string s;
@@ -664,7 +677,7 @@ static int luaRedisLog(lua_State* L) {
   int argc = lua_gettop(L);
   if (argc < 2) return raiseApiError(L, "redis.log() requires two arguments or more.");
   if (!lua_isnumber(L, 1)) return raiseApiError(L, "First argument must be a number (log level).");
-  int level = static_cast<int>(lua_tonumber(L, 1));
+  int level = luaNumberTo<int>(lua_tonumber(L, 1));
   if (level < 0 || level > 3) return raiseApiError(L, "Invalid debug level.");
   if (static_cast<int>(logLevel()) > level) return 0;
   std::string msg;
@@ -682,7 +695,7 @@ static int luaRedisLog(lua_State* L) {
 static int luaRedisSetresp(lua_State* L) {
   ScriptRun* run = currentScript();
   if (lua_gettop(L) != 1) return raiseApiError(L, "redis.setresp() requires one argument.");
-  int resp = static_cast<int>(lua_tonumber(L, 1));
+  int resp = luaNumberTo<int>(lua_tonumber(L, 1));
   if (resp != 2 && resp != 3) return raiseApiError(L, "RESP version must be 2 or 3.");
   if (run) run->fake->resp = resp;
   return 0;
@@ -693,7 +706,7 @@ static int luaRedisSetRepl(lua_State* L) {
   if (!run) return luaL_error(L, "redis.set_repl can only be called inside a script invocation");
   // Redis's text says "two" although it takes one.
   if (lua_gettop(L) != 1) return raiseApiError(L, "redis.set_repl() requires two arguments.");
-  int flags = static_cast<int>(lua_tonumber(L, 1));
+  int flags = luaNumberTo<int>(lua_tonumber(L, 1));
   if ((flags & ~SCRIPT_REPL_ALL) != 0)
     return raiseApiError(L, "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
   run->repl = flags;
@@ -1231,7 +1244,7 @@ void LuaEngine::callAndReply(ScriptRun& run, int base, int errfunc, const std::v
       tableStringField(L, -1, "source", &source);
       lua_getfield(L, -1, "line");
       bool has_line = lua_isnumber(L, -1);
-      long long line = has_line ? static_cast<long long>(lua_tonumber(L, -1)) : 0;
+      long long line = has_line ? luaNumberTo<long long>(lua_tonumber(L, -1)) : 0;
       lua_pop(L, 1);
       if (!source.empty() && has_line)
         msg += " script: " + run.funcname + ", on " + source + ":" + std::to_string(line) + ".";

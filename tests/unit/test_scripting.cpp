@@ -285,6 +285,22 @@ TEST_CASE("EVAL: sandbox escapes are refused as Redis refuses them") {
         "*3\r\n:1\r\n:1\r\n:2\r\n");
 }
 
+// Numbers out of long long's range (found by fuzz_lua: the cast was undefined behaviour)
+// reply as Redis 7.0.15 on x86-64 does: -9223372036854775808. In range, truncated.
+TEST_CASE("EVAL: numbers outside the integer range") {
+  TestServer ts;
+  for (const char* s : {"return -1e57", "return 1e57", "return 0/0", "return 1/0", "return -1/0",
+                        "return 9.3e18", "return 2^63", "return {1e300}"}) {
+    std::string r = ts.run({"EVAL", s, "0"});
+    CHECK_MESSAGE(r.find(":-9223372036854775808\r\n") != std::string::npos, s);
+  }
+  CHECK(ts.run({"EVAL", "return -2^63", "0"}) == ":-9223372036854775808\r\n");
+  CHECK(ts.run({"EVAL", "return 2^62", "0"}) == ":4611686018427387904\r\n");
+  CHECK(ts.run({"EVAL", "return -3.9", "0"}) == ":-3\r\n");
+  CHECK(ts.run({"EVAL", "redis.setresp(1e300)", "0"}) ==
+        "-ERR RESP version must be 2 or 3. script: 43943cb838fb8c2cde36034c8f9e3467a1f2456f, on @user_script:1.\r\n");
+}
+
 TEST_CASE("EVAL: shebang flags and EVAL_RO") {
   TestServer ts;
   ts.run({"SET", "str", "abc"});
