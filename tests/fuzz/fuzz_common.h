@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -21,8 +22,12 @@ inline Server& server() {
   static Server* s = [] {
     // Tests write only in temp directories: the server's working directory (where a
     // save would go) is a fresh one, and no save point is set.
-    char dir[] = "/tmp/osprey-fuzz.XXXXXX";
+    static char dir[] = "/tmp/osprey-fuzz.XXXXXX";
     if (!mkdtemp(dir) || chdir(dir) != 0) abort();
+    std::atexit([] {
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    });
     auto* ts = new Server();
     cfg().enable_debug_command = PROTECTED_ACTION_YES;
     ts->run({"CONFIG", "SET", "save", ""});
