@@ -32,7 +32,8 @@ LDLIBS += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lfmt -lpthread
 LDFLAGS += $(LDFLAGS_MODE)
 
 OBJDIR ?= build/$(BUILD)
-BINDIR ?= bin
+# release in bin/, the variants in their own directory (bin/asan/, bin/debug/)
+BINDIR ?= $(if $(filter release,$(BUILD)),bin,bin/$(BUILD))
 COMMON_SRC := $(wildcard common/*.cpp)
 SERVER_SRC := $(filter-out server/main.cpp,$(wildcard server/*.cpp))
 UNIT_SRC := $(wildcard tests/unit/*.cpp)
@@ -91,7 +92,23 @@ test: deps
 	@# compat-smoke fetches the upstream suite, whose old-encoding RDB files system reads
 	@$(call TEST_STEP,compat-smoke)
 	@$(call TEST_STEP,system)
+	@$(call TEST_STEP,asan)
+	@$(call TEST_STEP,fuzz-replay)
 	@$(call TEST_STEP,bench-smoke)
+
+# The sanitizer build (ASan + UBSan + LSan, bin/asan/, build/asan/) runs the integration
+# cases, the busy test and the system tests again; any sanitizer report fails the step
+# (tests/sanitize_run.sh). Each step prints its time.
+ASAN_BIN := bin/asan/osprey-server
+.PHONY: asan
+asan:
+	@$(MAKE) --no-print-directory BUILD=asan -j$(NPROC) -Otarget $(ASAN_BIN)
+	tests/sanitize_run.sh "asan integration" -- python3 tests/integration/run.py --server $(ASAN_BIN) --pending tests/integration/pending-asan.txt
+	OSPREY_TEST_TIME_SCALE=4 tests/sanitize_run.sh "asan busy" -- python3 tests/integration/test_busy.py $(ASAN_BIN)
+	tests/sanitize_run.sh "asan persistence" -- python3 tests/integration/test_persistence.py $(ASAN_BIN)
+	tests/sanitize_run.sh "asan rdb" -- python3 tests/integration/test_rdb.py $(ASAN_BIN)
+	tests/sanitize_run.sh "asan replication" -- python3 tests/integration/test_replication.py $(ASAN_BIN)
+	tests/sanitize_run.sh "asan command docs" -- python3 tests/integration/test_command_docs.py $(ASAN_BIN)
 
 # Checks of the test machinery itself: the Makefile's build options, the Tcl harness's
 # verdict (a skiplist entry that passes fails the run).
@@ -131,7 +148,45 @@ bench: deps
 bench-smoke: $(BINDIR)/osprey-server
 	python3 bench/bench.py --smoke --osprey $(BINDIR)/osprey-server
 
+# ---- libFuzzer targets (tests/fuzz/, README there): clang with fuzzer + ASan + UBSan.
+# `make fuzz FUZZ_SECONDS=N` runs each target N seconds on its corpus (new inputs go to
+# build/fuzz/corpus/, crashes to build/fuzz/artifacts/); `make fuzz-replay` (in make test)
+# runs every input of the committed corpora once.
+FUZZ_CXX ?= clang++
+FUZZ_OBJDIR := build/fuzz
+FUZZ_BINDIR := bin/fuzz
+FUZZ_TARGETS := resp rdb restore lua config
+FUZZ_SECONDS ?= 60
+FUZZ_PKGS := $(filter-out jemalloc,$(PKGS))
+FUZZ_CXXFLAGS := $(CXXFLAGS_COMMON) -O1 -g -fno-omit-frame-pointer -Wno-unused-command-line-argument \
+                 -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_LDLIBS := $(shell pkg-config --libs $(FUZZ_PKGS) 2>/dev/null) -lfmt -lpthread
+FUZZ_LIB_OBJ := $(COMMON_SRC:%.cpp=$(FUZZ_OBJDIR)/%.o) $(SERVER_SRC:%.cpp=$(FUZZ_OBJDIR)/%.o) \
+                $(FUZZ_OBJDIR)/tests/unit/harness.o
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_BINDIR)/fuzz_%)
+
+$(FUZZ_OBJDIR)/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) -c -o $@ $<
+
+$(FUZZ_BINDIR)/fuzz_%: $(FUZZ_OBJDIR)/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJ)
+	@mkdir -p $(FUZZ_BINDIR)
+	$(FUZZ_CXX) -fsanitize=fuzzer,address,undefined -o $@ $^ $(FUZZ_LDLIBS)
+
+.PHONY: fuzz fuzz-build fuzz-replay
+fuzz-build:
+	@$(MAKE) --no-print-directory -j$(NPROC) -Otarget $(FUZZ_BINS)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	tests/fuzz/run.sh fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-replay:
+	@$(MAKE) --no-print-directory fuzz-build
+	tests/fuzz/run.sh replay 0 $(FUZZ_TARGETS)
+
 clean:
 	rm -rf build bin
 
 -include $(COMMON_OBJ:.o=.d) $(SERVER_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(OBJDIR)/server/main.d $(SENTINEL_OBJ:.o=.d)
+-include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_TARGETS:%=$(FUZZ_OBJDIR)/tests/fuzz/fuzz_%.d)

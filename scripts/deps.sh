@@ -8,7 +8,8 @@ set -euo pipefail
 
 PKGS=(g++ make pkg-config python3 libuv1-dev liblua5.1-0-dev lua-cjson-dev lua-bitop-dev
       libhiredis-dev liblzf-dev libjemalloc-dev libspdlog-dev libfmt-dev doctest-dev tcl redis-server redis-tools
-      redis-sentinel python3-redis)
+      redis-sentinel python3-redis
+      clang libclang-rt-dev)  # clang + its fuzzer runtime: make fuzz / fuzz-replay
 
 missing=()
 for p in "${PKGS[@]}"; do

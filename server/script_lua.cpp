@@ -11,6 +11,8 @@
 // protected table iterates nothing.)
 #include "server/script_lua.h"
 
+#include <limits>
+
 extern "C" {
 #include <lua5.1/lua-bitop.h>
 #include <lua5.1/lua-cjson.h>
@@ -83,6 +85,17 @@ static int luaMathRandomseed(lua_State* L) {
 
 // ---- Read-only protection ------------------------------------------------------
 
+// A Lua number as an integer the way Redis's C casts come out on x86-64: truncated toward
+// zero, and the type's minimum for NaN, infinities and values out of range (what the
+// cvttsd2si instruction gives) — without the undefined behaviour of casting those.
+template <typename T>
+static T luaNumberTo(double d) {
+  constexpr double lo = static_cast<double>(std::numeric_limits<T>::min());
+  constexpr double hi = -lo;  // 2^(bits-1): the first value past max
+  if (!(d >= lo && d < hi)) return std::numeric_limits<T>::min();
+  return static_cast<T>(d);
+}
+
 static bool isProtected(lua_State* L, int idx) {
   if (!lua_istable(L, idx)) return false;
   idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
@@ -127,6 +140,51 @@ static int safeSetmetatable(lua_State* L) {
   if (luaL_getmetafield(L, 1, "__metatable")) luaL_error(L, "cannot change a protected metatable");
   lua_settop(L, 2);
   lua_setmetatable(L, 1);
+  return 1;
+}
+
+// The table a readonly proxy guards (pushed), or nothing pushed and false.
+static bool pushGuarded(lua_State* L, int idx) {
+  if (!isProtected(L, idx) || !lua_getmetatable(L, idx)) return false;
+  lua_pushliteral(L, "__index");
+  lua_rawget(L, -2);
+  lua_remove(L, -2);
+  if (lua_istable(L, -1)) return true;
+  lua_pop(L, 1);
+  return false;
+}
+
+// rawget reads what a readonly table holds (Redis's readonly tables are the tables
+// themselves, not proxies).
+static int safeRawget(lua_State* L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_checkany(L, 2);
+  lua_settop(L, 2);
+  if (pushGuarded(L, 1)) lua_replace(L, 1);
+  lua_rawget(L, 1);
+  return 1;
+}
+
+// getmetatable of a readonly table shows a metatable only where the guarded table has one
+// (the globals: a readonly view of it), nil otherwise, as Redis's; other values as Lua's.
+static int safeGetmetatable(lua_State* L) {
+  luaL_checkany(L, 1);
+  if (isProtected(L, 1)) {
+    bool has = false;
+    if (pushGuarded(L, 1)) {
+      has = lua_getmetatable(L, -1);
+      lua_pop(L, has ? 2 : 1);
+    }
+    if (!has) {
+      lua_pushnil(L);
+      return 1;
+    }
+  }
+  if (!lua_getmetatable(L, 1)) {
+    lua_pushnil(L);
+    return 1;
+  }
+  luaL_getmetafield(L, 1, "__metatable");
   return 1;
 }
 
@@ -355,7 +413,7 @@ void LuaEngine::replyFromLua(lua_State* L, int idx, ReplyBuilder& out, int scrip
       }
       return;
     case LUA_TNUMBER:
-      out.integer(static_cast<long long>(lua_tonumber(L, idx)));
+      out.integer(luaNumberTo<long long>(lua_tonumber(L, idx)));
       return;
     case LUA_TTABLE: {
       std::string s;
@@ -638,7 +696,7 @@ static int luaRedisLog(lua_State* L) {
   int argc = lua_gettop(L);
   if (argc < 2) return raiseApiError(L, "redis.log() requires two arguments or more.");
   if (!lua_isnumber(L, 1)) return raiseApiError(L, "First argument must be a number (log level).");
-  int level = static_cast<int>(lua_tonumber(L, 1));
+  int level = luaNumberTo<int>(lua_tonumber(L, 1));
   if (level < 0 || level > 3) return raiseApiError(L, "Invalid debug level.");
   if (static_cast<int>(logLevel()) > level) return 0;
   std::string msg;
@@ -656,7 +714,7 @@ static int luaRedisLog(lua_State* L) {
 static int luaRedisSetresp(lua_State* L) {
   ScriptRun* run = currentScript();
   if (lua_gettop(L) != 1) return raiseApiError(L, "redis.setresp() requires one argument.");
-  int resp = static_cast<int>(lua_tonumber(L, 1));
+  int resp = luaNumberTo<int>(lua_tonumber(L, 1));
   if (resp != 2 && resp != 3) return raiseApiError(L, "RESP version must be 2 or 3.");
   if (run) run->fake->resp = resp;
   return 0;
@@ -667,7 +725,7 @@ static int luaRedisSetRepl(lua_State* L) {
   if (!run) return luaL_error(L, "redis.set_repl can only be called inside a script invocation");
   // Redis's text says "two" although it takes one.
   if (lua_gettop(L) != 1) return raiseApiError(L, "redis.set_repl() requires two arguments.");
-  int flags = static_cast<int>(lua_tonumber(L, 1));
+  int flags = luaNumberTo<int>(lua_tonumber(L, 1));
   if ((flags & ~SCRIPT_REPL_ALL) != 0)
     return raiseApiError(L, "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
   run->repl = flags;
@@ -1007,6 +1065,10 @@ void LuaEngine::setupGlobals(bool functions_mode) {
   lua_setglobal(L, "rawset");
   lua_pushcfunction(L, safeSetmetatable);
   lua_setglobal(L, "setmetatable");
+  lua_pushcfunction(L, safeGetmetatable);
+  lua_setglobal(L, "getmetatable");
+  lua_pushcfunction(L, safeRawget);
+  lua_setglobal(L, "rawget");
   lua_pushcfunction(L, luaScriptPcall);
   lua_setglobal(L, "pcall");
   lua_getglobal(L, "loadstring");
@@ -1065,6 +1127,18 @@ void LuaEngine::setupGlobals(bool functions_mode) {
     lua_setglobal(L, lib);
     lua_pop(L, 1);
   }
+  // The strings' metatable, shared by every script: its methods read through the readonly
+  // string table, and getmetatable('') gives a readonly view of it, so no script can
+  // change what ('x'):len() does for the next one (Redis makes it readonly too).
+  lua_pushliteral(L, "");
+  if (lua_getmetatable(L, -1)) {
+    lua_getglobal(L, "string");  // the readonly proxy by now
+    lua_setfield(L, -2, "__index");
+    luaPushReadonlyProxy(L, -1);
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
   lua_pushvalue(L, LUA_GLOBALSINDEX);  // the real globals
   lua_newtable(L);                     // its metatable: reading a missing name is an error
   lua_pushcfunction(L, nonexistentGlobal);
@@ -1216,7 +1290,7 @@ static void replyScriptError(lua_State* L, ScriptRun& run, ReplyBuilder& out) {
       tableStringField(L, -1, "source", &source);
       lua_getfield(L, -1, "line");
       bool has_line = lua_isnumber(L, -1);
-      long long line = has_line ? static_cast<long long>(lua_tonumber(L, -1)) : 0;
+      long long line = has_line ? luaNumberTo<long long>(lua_tonumber(L, -1)) : 0;
       lua_pop(L, 1);
       if (!source.empty() && has_line)
         msg += " script: " + run.funcname + ", on " + source + ":" + std::to_string(line) + ".";

@@ -536,6 +536,16 @@ def main():
         with open(logpath, errors="replace") as f:
             ev = parse_log(f.read())
         r = classify(unit, ev, rc, wt, ref, skip)
+        if args.mode == "ci" and (ev["timeout"] or wt):
+            # CI's subset must never stall: a test that hangs is marked [norun] on the
+            # skiplist (the suite then skips it), so a stall is a failure of the run.
+            what = ", ".join(r["hung"]) or "(no test named in progress)"
+            r["failed"] += 1
+            r["failures"].append({"name": f"<{unit} stalled>", "detail": (
+                f"hit the {'unit wall-clock' if wt else 'suite no-progress'} timeout in: {what}; "
+                "mark the hanging test '[norun] hangs ...' in the skiplist")})
+            if r["status"] == "ok":
+                r["status"] = "timeout"
         r["seconds"] = round(secs, 1)
         r["rc"] = rc
         r["log"] = os.path.relpath(logpath)

@@ -1069,6 +1069,8 @@ def main(argv=None) -> int:
     ap.add_argument("--max-diffs", type=int, default=10, help="failures shown per file")
     ap.add_argument("--keep-tmp", action="store_true", help="keep server dirs and logs")
     ap.add_argument("--tmpdir", default=None)
+    ap.add_argument("--pending", dest="pending_files", action="append", default=[], metavar="FILE",
+                    help="more pending cases for this binary (e.g. pending-asan.txt)")
     ap.add_argument("-v", "--verbose", action="store_true", help="echo every command")
     opts = ap.parse_args(argv)
     opts.port_range = parse_port_range(opts.ports)
@@ -1104,6 +1106,8 @@ def main(argv=None) -> int:
     try:
         cases = [CaseFile(f) for f in files]
         opts.pending = load_pending(PENDING_FILE)
+        for extra in opts.pending_files:
+            opts.pending.update(load_pending(extra))
     except (CaseFileError, OSError) as e:
         print("error: %s" % e)
         print("0 passed, 1 failed")

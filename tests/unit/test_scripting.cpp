@@ -229,6 +229,78 @@ TEST_CASE("EVAL: redis.* API argument errors as Redis words them") {
         "-ERR Lua redis lib command arguments must be strings or integers script: 8b3d233cc233d15538b743edd3bc4603509e4325, on @user_script:1.\r\n");
 }
 
+// Sandbox escapes Redis refuses stay refused: string.dump of C functions, loading
+// bytecode, changing the strings' metatable (shared by every later script) or a readonly
+// table's, and deep or cyclic structures in cjson / cmsgpack. Replies recorded from Redis
+// 7.0.15.
+TEST_CASE("EVAL: sandbox escapes are refused as Redis refuses them") {
+  TestServer ts;
+  CHECK(ts.run({"EVAL", "return string.dump(redis.call)", "0"}) ==
+        "-ERR user_script:1: unable to dump given function script: 1992481495123fda1e890375031009615365c7eb, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "return string.dump(string.len)", "0"}) ==
+        "-ERR user_script:1: unable to dump given function script: 61caefb6348789ae134e499efb132676087d04bd, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "return {pcall(string.dump, cjson.encode)}", "0"}) ==
+        "*2\r\n$-1\r\n$29\r\nunable to dump given function\r\n");
+  CHECK(ts.run({"EVAL", "return {loadstring(string.dump(function() return 1 end))}", "0"}) ==
+        "*0\r\n");
+  CHECK(ts.run({"EVAL", "return {loadstring('\\27Lua')}", "0"}) ==
+        "*0\r\n");
+  CHECK(ts.run({"EVAL", "getmetatable('').__index = function() return 1 end return ('x').y", "0"}) ==
+        "-ERR user_script:1: Attempt to modify a readonly table script: b5f1db8784cb739bc733449ace0191ac478efb6d, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "getmetatable('').__index.foo = 1 return 1", "0"}) ==
+        "-ERR user_script:1: Attempt to modify a readonly table script: d4674286bf587ce2209f5575bf2cb9a418297d00, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "rawset(getmetatable(''), '__index', 1) return 1", "0"}) ==
+        "-ERR Attempt to modify a readonly table script: 9c5084ce82321ac741cef65dcd4d3f910d8bb3af, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "setmetatable(getmetatable(''), nil) return 1", "0"}) ==
+        "-ERR Attempt to modify a readonly table script: 90eaf07e6d32f2b04b6ec04cc30a4de00ba42b77, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "return ('abc'):upper()", "0"}) ==
+        "$3\r\nABC\r\n");
+  CHECK(ts.run({"EVAL", "return rawequal(string, getmetatable('').__index)", "0"}) ==
+        ":1\r\n");
+  CHECK(ts.run({"EVAL", "return type(getmetatable(redis))", "0"}) ==
+        "$3\r\nnil\r\n");
+  CHECK(ts.run({"EVAL", "local mt = getmetatable(_G) mt.__index = nil return 1", "0"}) ==
+        "-ERR user_script:1: Attempt to modify a readonly table script: 96fafc50b1768f45c45196f7d0e0d5deede3d7b3, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "return rawget(redis, 'call') ~= nil", "0"}) ==
+        ":1\r\n");
+  CHECK(ts.run({"EVAL", "rawset(redis, 'call', 1) return 1", "0"}) ==
+        "-ERR Attempt to modify a readonly table script: 986eb2705f8e77d2f8ffeaaafc9af3842b206c6c, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "setmetatable(redis, nil) return 1", "0"}) ==
+        "-ERR Attempt to modify a readonly table script: e7e8d319227df1bcfb836673c9d8e4ec6904d642, on @user_script:1.\r\n");
+  CHECK(ts.run({"EVAL", "local t = {} for i = 1, 100000 do t = {t} end return {pcall(cjson.encode, t)}", "0"}) ==
+        "*2\r\n$-1\r\n$42\r\nCannot serialise, excessive nesting (1001)\r\n");
+  CHECK(ts.run({"EVAL", "local t = {} t[1] = t return {pcall(cjson.encode, t)}", "0"}) ==
+        "*2\r\n$-1\r\n$42\r\nCannot serialise, excessive nesting (1001)\r\n");
+  CHECK(ts.run({"EVAL", "local t = {} for i = 1, 100000 do t = {t} end local ok, p = pcall(cmsgpack.pack, t) return {tostring(ok), #p}", "0"}) ==
+        "*2\r\n$4\r\ntrue\r\n:17\r\n");
+  CHECK(ts.run({"EVAL", "return {pcall(cjson.decode, string.rep('[', 100000))}", "0"}) ==
+        "*2\r\n$-1\r\n$62\r\nFound too many nested data structures (1001) at character 1001\r\n");
+  // A 100,000-deep table as a reply: Redis's stack limit error after the nesting it reached.
+  std::string deep = ts.run({"EVAL", "local t = {} for i = 1, 100000 do t = {t} end return t", "0"});
+  const std::string limit = "-ERR reached lua stack limit\r\n";
+  CHECK(deep.size() > limit.size());
+  CHECK(deep.compare(deep.size() - limit.size(), limit.size(), limit) == 0);
+  // Nothing a script tried above changed what the next script sees.
+  CHECK(ts.run({"EVAL", "return {('x').y == nil and 1 or 0, string.foo == nil and 1 or 0, ('ab'):len()}", "0"}) ==
+        "*3\r\n:1\r\n:1\r\n:2\r\n");
+}
+
+// Numbers out of long long's range (found by fuzz_lua: the cast was undefined behaviour)
+// reply as Redis 7.0.15 on x86-64 does: -9223372036854775808. In range, truncated.
+TEST_CASE("EVAL: numbers outside the integer range") {
+  TestServer ts;
+  for (const char* s : {"return -1e57", "return 1e57", "return 0/0", "return 1/0", "return -1/0",
+                        "return 9.3e18", "return 2^63", "return {1e300}"}) {
+    std::string r = ts.run({"EVAL", s, "0"});
+    CHECK_MESSAGE(r.find(":-9223372036854775808\r\n") != std::string::npos, s);
+  }
+  CHECK(ts.run({"EVAL", "return -2^63", "0"}) == ":-9223372036854775808\r\n");
+  CHECK(ts.run({"EVAL", "return 2^62", "0"}) == ":4611686018427387904\r\n");
+  CHECK(ts.run({"EVAL", "return -3.9", "0"}) == ":-3\r\n");
+  CHECK(ts.run({"EVAL", "redis.setresp(1e300)", "0"}) ==
+        "-ERR RESP version must be 2 or 3. script: 43943cb838fb8c2cde36034c8f9e3467a1f2456f, on @user_script:1.\r\n");
+}
+
 TEST_CASE("EVAL: shebang flags and EVAL_RO") {
   TestServer ts;
   ts.run({"SET", "str", "abc"});
