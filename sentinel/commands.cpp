@@ -13,6 +13,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "sentinel/acl.h"
 #include "sentinel/net.h"
 #include "sentinel/sentinel.h"
 
@@ -537,7 +538,7 @@ void sentinelConfig(Client* c) {
   if (equalsIgnoreCase(a[2], "set") && a.size() == 5) {
     std::string o = toLower(a[3]);
     const std::string& val = a[4];
-    bool ok = true;
+    bool ok = true, drop_links = false;
     if (o == "resolve-hostnames" || o == "announce-hostnames") {
       bool v;
       if (equalsIgnoreCase(val, "yes")) v = true;
@@ -552,8 +553,10 @@ void sentinelConfig(Client* c) {
       else S().announce_port = static_cast<int>(ll);
     } else if (o == "sentinel-user") {
       S().sentinel_auth_user = val;
+      drop_links = true;
     } else if (o == "sentinel-pass") {
       S().sentinel_auth_pass = val;
+      drop_links = true;
     } else {
       c->r().error("ERR Invalid argument '" + a[3] + "' to SENTINEL CONFIG SET");
       return;
@@ -561,6 +564,15 @@ void sentinelConfig(Client* c) {
     if (!ok) {
       c->r().error("ERR Invalid value '" + val + "' to SENTINEL CONFIG SET '" + a[3] + "'");
       return;
+    }
+    // New credentials for the other sentinels: every link reconnects (and logs in) with them,
+    // as Redis's sentinelDropConnections.
+    if (drop_links) {
+      for (auto& [name, m] : S().masters) {
+        closeLinks(m.get());
+        for (auto& [k, ri] : m->slaves) closeLinks(ri.get());
+        for (auto& [k, ri] : m->sentinels) closeLinks(ri.get());
+      }
     }
     flushConfigAndReply(c);
     return;
@@ -770,16 +782,15 @@ void authCommand(Client* c) {
   }
   std::string user = a.size() == 3 ? a[1] : "default";
   const std::string& pass = a.back();
-  if (a.size() == 2 && S().requirepass.empty()) {
+  // AUTH <password> with a default user that has no password (Redis's "nopass" check).
+  if (a.size() == 2 && acls().defaultUser().nopass) {
     c->r().error(err::kAuthNoPassword);
     return;
   }
-  bool ok = user == "default" && (S().requirepass.empty() || pass == S().requirepass);
-  if (!ok) {
+  if (!aclAuthenticate(c, user, pass)) {
     c->r().error(err::kWrongPass);
     return;
   }
-  c->authenticated = true;
   c->r().ok();
 }
 
@@ -805,11 +816,10 @@ void helloCommand(Client* c) {
     if (equalsIgnoreCase(a[j], "AUTH") && more >= 2) {
       const std::string& user = a[j + 1];
       const std::string& pass = a[j + 2];
-      if (!(user == "default" && (S().requirepass.empty() || pass == S().requirepass))) {
+      if (!aclAuthenticate(c, user, pass)) {
         c->r().error(err::kWrongPass);
         return;
       }
-      c->authenticated = true;
       j += 2;
     } else if (equalsIgnoreCase(a[j], "SETNAME") && more >= 1) {
       setname = a[++j];
@@ -905,7 +915,7 @@ void clientKill(Client* c) {
     c->r().error(err::kSyntax);
     return;
   }
-  std::string id, addr, laddr, type;
+  std::string id, addr, laddr, type, user;
   bool skipme = true;
   for (size_t j = 2; j + 1 < a.size(); j += 2) {
     std::string o = toLower(a[j]);
@@ -913,7 +923,13 @@ void clientKill(Client* c) {
     else if (o == "addr") addr = a[j + 1];
     else if (o == "laddr") laddr = a[j + 1];
     else if (o == "type") type = toLower(a[j + 1]);
-    else if (o == "skipme") skipme = equalsIgnoreCase(a[j + 1], "yes");
+    else if (o == "user") {
+      if (!aclUserExists(a[j + 1])) {
+        c->r().error("ERR No such user '" + a[j + 1] + "'");
+        return;
+      }
+      user = a[j + 1];
+    } else if (o == "skipme") skipme = equalsIgnoreCase(a[j + 1], "yes");
     else {
       c->r().error(err::kSyntax);
       return;
@@ -925,6 +941,7 @@ void clientKill(Client* c) {
     if (!id.empty() && std::to_string(x->id) != id) continue;
     if (!addr.empty() && x->addr != addr) continue;
     if (!laddr.empty() && x->laddr != laddr) continue;
+    if (!user.empty() && x->user != user) continue;
     if (type == "pubsub" && !x->subscriptions()) continue;
     if (type == "normal" && x->subscriptions()) continue;
     if (x == c && skipme) continue;
@@ -1132,6 +1149,9 @@ constexpr const char* kSentinelFlags = "admin";
 constexpr const char* kSentinelCats = "@admin @slow @dangerous";
 constexpr const char* kClientSubFlags = "noscript loading stale";
 constexpr const char* kClientSubCats = "@slow @connection";
+constexpr const char* kAclAdminFlags = "admin noscript loading stale";
+constexpr const char* kAclAdminCats = "@admin @slow @dangerous";
+constexpr const char* kAclFlags = "noscript loading stale";
 
 }  // namespace
 
@@ -1190,6 +1210,21 @@ const std::vector<CommandRow>& commandTable() {
       {"shutdown", -1, shutdownCommand, "admin noscript loading stale no_multi allow_busy", "@admin @slow @dangerous", "", {}},
       {"auth", -2, authCommand, "noscript loading stale fast no_auth allow_busy", "@fast @connection", "", {}},
       {"hello", -1, helloCommand, "noscript loading stale fast no_auth allow_busy", "@fast @connection", "", {}},
+      {"acl", -2, containerNoop, "", "@slow", "", {
+           {"cat", -2, aclCat, kAclFlags, "@slow", "", {}},
+           {"deluser", -3, aclDeluser, kAclAdminFlags, kAclAdminCats, "", {}},
+           {"dryrun", -4, aclDryrun, kAclAdminFlags, kAclAdminCats, "", {}},
+           {"genpass", -2, aclGenpass, kAclFlags, "@slow", "", {}},
+           {"getuser", 3, aclGetuser, kAclAdminFlags, kAclAdminCats, "", {}},
+           {"help", 2, aclHelp, "loading stale", "@slow", "", {}},
+           {"list", 2, aclList, kAclAdminFlags, kAclAdminCats, "", {}},
+           {"load", 2, aclLoad, kAclAdminFlags, kAclAdminCats, "", {}},
+           {"log", -2, aclLog, kAclAdminFlags, kAclAdminCats, "", {}},
+           {"save", 2, aclSave, kAclAdminFlags, kAclAdminCats, "", {}},
+           {"setuser", -3, aclSetuser, kAclAdminFlags, kAclAdminCats, "", {}},
+           {"users", 2, aclUsers, kAclAdminFlags, kAclAdminCats, "", {}},
+           {"whoami", 2, aclWhoami, kAclFlags, "@slow", "", {}},
+       }},
       {"command", -1, commandCommand, "loading stale", "@slow @connection", "nondeterministic_output_order", {
            {"count", 2, commandCount, "loading stale", "@slow @connection", "", {}},
            {"help", 2, commandHelp, "loading stale", "@slow @connection", "", {}},
@@ -1198,6 +1233,19 @@ const std::vector<CommandRow>& commandTable() {
        }},
   };
   return table;
+}
+
+void fillAclCatalog(acl::AclCatalog& cat) {
+  auto cats = [](const char* list) {
+    uint64_t bits = 0;
+    for (const std::string& w : words(list)) bits |= acl::categoryFlag(w.substr(1));  // "@slow"
+    return bits;
+  };
+  for (const CommandRow& row : commandTable()) {
+    cat.add(row.name, row.arity, row.no_auth(), cats(row.categories));
+    for (const CommandRow& sub : row.subcommands)
+      cat.add(std::string(row.name) + "|" + sub.name, sub.arity, sub.no_auth(), cats(sub.categories));
+  }
 }
 
 // processCommand: lookup (unknown command / subcommand), arity, NOAUTH, the RESP2 Pub/Sub
@@ -1247,6 +1295,8 @@ void processCommand(Client* c) {
     c->r().error(err::kNoAuth);
     return;
   }
+  c->lastcmd = fullname;  // as Redis, a refused call still shows as the client's last command
+  if (!aclCheckCommandOrReject(c, fullname)) return;
   if (c->subscriptions() && c->writer.protocol() == 2 && fullname != "ping" && fullname != "subscribe" &&
       fullname != "unsubscribe" && fullname != "psubscribe" && fullname != "punsubscribe") {
     c->r().error("ERR Can't execute '" + fullname +

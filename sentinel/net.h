@@ -28,6 +28,7 @@ struct Client {
   RespWriter writer{&out};
   std::vector<std::string> argv;
   bool authenticated = false;
+  std::string user = "default";  // ACL user (sentinel/acl.h)
   bool close_after_reply = false;
   bool closing = false;
   std::set<std::string> channels, patterns;
