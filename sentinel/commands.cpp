@@ -14,6 +14,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "sentinel/acl.h"
+#include "sentinel/command_docs.h"
 #include "sentinel/net.h"
 #include "sentinel/sentinel.h"
 
@@ -954,7 +955,7 @@ void clientKill(Client* c) {
   }
   c->r().integer(killed);
 }
-void clientGetredir(Client* c) { c->r().integer(-1); }  // no tracking in Sentinel
+void clientGetredir(Client* c) { c->r().integer(c->tracking ? c->tracking_redirect : -1); }
 
 void clientNoEvict(Client* c) {
   if (equalsIgnoreCase(c->argv[2], "on") || equalsIgnoreCase(c->argv[2], "off")) c->r().ok();
@@ -972,15 +973,110 @@ void clientUnblock(Client* c) {
   c->r().integer(0);
 }
 
+void clientTracking(Client* c) {
+  auto& a = c->argv;
+  bool on;
+  if (equalsIgnoreCase(a[2], "on")) on = true;
+  else if (equalsIgnoreCase(a[2], "off")) on = false;
+  else {
+    c->r().error(err::kSyntax);
+    return;
+  }
+  long long redir = 0;
+  bool bcast = false, optin = false, optout = false, noloop = false;
+  std::vector<std::string> prefixes;
+  for (size_t j = 3; j < a.size(); j++) {
+    bool more = j + 1 < a.size();
+    if (equalsIgnoreCase(a[j], "redirect") && more) {
+      if (redir) {
+        c->r().error("ERR A client can only redirect to a single other client");
+        return;
+      }
+      if (!getLongLong(c, a[++j], &redir)) return;
+      bool found = false;
+      for (Client* x : clients())
+        if (static_cast<long long>(x->id) == redir) found = true;
+      if (!found) {
+        c->r().error("ERR The client ID you want redirect to does not exist");
+        return;
+      }
+    } else if (equalsIgnoreCase(a[j], "bcast")) {
+      bcast = true;
+    } else if (equalsIgnoreCase(a[j], "optin")) {
+      optin = true;
+    } else if (equalsIgnoreCase(a[j], "optout")) {
+      optout = true;
+    } else if (equalsIgnoreCase(a[j], "noloop")) {
+      noloop = true;
+    } else if (equalsIgnoreCase(a[j], "prefix") && more) {
+      prefixes.push_back(a[++j]);
+    } else {
+      c->r().error(err::kSyntax);
+      return;
+    }
+  }
+  if (!on) {
+    c->tracking = c->tracking_bcast = c->tracking_optin = c->tracking_optout = c->tracking_noloop = false;
+    c->tracking_redirect = 0;
+    c->tracking_prefixes.clear();
+    c->r().ok();
+    return;
+  }
+  if (!bcast && !prefixes.empty()) {
+    c->r().error("ERR PREFIX option requires BCAST mode to be enabled");
+    return;
+  }
+  if (c->tracking && c->tracking_bcast != bcast) {
+    c->r().error("ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then "
+                 "re-enabling it with a different mode.");
+    return;
+  }
+  if (bcast && (optin || optout)) {
+    c->r().error("ERR OPTIN and OPTOUT are not compatible with BCAST");
+    return;
+  }
+  if (optin && optout) {
+    c->r().error("ERR You can't specify both OPTIN mode and OPTOUT mode");
+    return;
+  }
+  if ((optin && c->tracking_optout) || (optout && c->tracking_optin)) {
+    c->r().error("ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then "
+                 "re-enabling it with a different mode.");
+    return;
+  }
+  c->tracking = true;
+  c->tracking_bcast = bcast;
+  c->tracking_optin = optin;
+  c->tracking_optout = optout;
+  c->tracking_noloop = noloop;
+  c->tracking_redirect = redir;
+  for (auto& p : prefixes)
+    if (std::find(c->tracking_prefixes.begin(), c->tracking_prefixes.end(), p) == c->tracking_prefixes.end())
+      c->tracking_prefixes.push_back(p);
+  if (bcast && c->tracking_prefixes.empty()) c->tracking_prefixes.push_back("");
+  c->r().ok();
+}
+
 void clientTrackinginfo(Client* c) {
   c->r().mapLen(3);
   c->r().bulk("flags");
-  c->r().setLen(1);
-  c->r().bulk("off");
+  std::vector<const char*> flags;
+  if (!c->tracking) flags.push_back("off");
+  else {
+    flags.push_back("on");
+    if (c->tracking_bcast) flags.push_back("bcast");
+    if (c->tracking_optin) flags.push_back("optin");
+    if (c->tracking_optout) flags.push_back("optout");
+    if (c->tracking_noloop) flags.push_back("noloop");
+  }
+  c->r().setLen(flags.size());
+  for (const char* f : flags) c->r().bulk(f);
   c->r().bulk("redirect");
-  c->r().integer(-1);
+  c->r().integer(c->tracking ? c->tracking_redirect : -1);
   c->r().bulk("prefixes");
-  c->r().arrayLen(0);
+  c->r().arrayLen(c->tracking_bcast ? c->tracking_prefixes.size() : 0);
+  if (c->tracking_bcast)
+    for (auto& p : c->tracking_prefixes) c->r().bulk(p);
 }
 
 void clientCaching(Client* c) {
@@ -1132,6 +1228,66 @@ void commandInfo(Client* c) {
     else c->r().nullArray();
   }
 }
+// COMMAND GETKEYS / GETKEYSANDFLAGS: no command of Sentinel takes keys.
+void commandGetkeys(Client* c) {
+  const CommandRow* row = findTop(c->argv[2]);
+  if (row && !row->subcommands.empty() && c->argv.size() >= 4) {
+    const CommandRow* sub = nullptr;
+    for (auto& s : row->subcommands)
+      if (equalsIgnoreCase(s.name, c->argv[3])) sub = &s;
+    row = sub;
+  }
+  if (!row) c->r().error("ERR Invalid command specified");
+  else c->r().error("ERR The command has no key arguments");
+}
+
+// COMMAND DOCS: the generated docs (sentinel/command_docs.cpp) replayed node by node.
+size_t replayDocNode(ReplyBuilder& r, size_t i) {
+  const DocNode& d = kDocNodes[i++];
+  size_t children = 0;
+  switch (d.type) {
+    case '%':
+      r.mapLen(static_cast<size_t>(d.n));
+      children = static_cast<size_t>(d.n) * 2;
+      break;
+    case '~':
+      r.setLen(static_cast<size_t>(d.n));
+      children = static_cast<size_t>(d.n);
+      break;
+    case '*':
+      r.arrayLen(static_cast<size_t>(d.n));
+      children = static_cast<size_t>(d.n);
+      break;
+    case '+':
+      r.status(d.s);
+      break;
+    case ':':
+      r.integer(d.n);
+      break;
+    default:
+      r.bulk(d.s);
+  }
+  for (size_t k = 0; k < children; k++) i = replayDocNode(r, i);
+  return i;
+}
+
+void commandDocs(Client* c) {
+  std::vector<const DocEntry*> picked;
+  if (c->argv.size() == 2) {
+    for (size_t i = 0; i < kDocEntryCount; i++)
+      if (!std::strchr(kDocEntries[i].fullname, '|')) picked.push_back(&kDocEntries[i]);
+  } else {
+    for (size_t j = 2; j < c->argv.size(); j++)
+      for (size_t i = 0; i < kDocEntryCount; i++)
+        if (equalsIgnoreCase(kDocEntries[i].fullname, c->argv[j])) picked.push_back(&kDocEntries[i]);
+  }
+  c->r().mapLen(picked.size());
+  for (const DocEntry* e : picked) {
+    c->r().bulk(e->fullname);
+    replayDocNode(c->r(), static_cast<size_t>(e->first));
+  }
+}
+
 void commandHelp(Client* c) {
   replyHelp(c, "COMMAND",
             {"(no subcommand)", "    Return details about all Redis commands.", "COUNT",
@@ -1155,8 +1311,28 @@ constexpr const char* kAclFlags = "noscript loading stale";
 
 }  // namespace
 
+namespace {
+// Where the real sentinel lists a command (COMMAND, COMMAND LIST, ACL CAT follow its command
+// dict's order): its position in the generated docs, which are in that order.
+size_t redisListRank(const std::string& fullname) {
+  for (size_t i = 0; i < kDocEntryCount; i++)
+    if (fullname == kDocEntries[i].fullname) return i;
+  return kDocEntryCount;
+}
+
+void sortAsRedisLists(std::vector<CommandRow>& rows, const std::string& parent) {
+  auto full = [&](const CommandRow& r) { return parent.empty() ? std::string(r.name) : parent + "|" + r.name; };
+  std::stable_sort(rows.begin(), rows.end(), [&](const CommandRow& a, const CommandRow& b) {
+    return redisListRank(full(a)) < redisListRank(full(b));
+  });
+  for (CommandRow& r : rows)
+    if (parent.empty()) sortAsRedisLists(r.subcommands, r.name);
+}
+}  // namespace
+
 const std::vector<CommandRow>& commandTable() {
-  static const std::vector<CommandRow> table = {
+  static const std::vector<CommandRow> table = [] {
+    std::vector<CommandRow> rows = {
       {"ping", -1, pingCommand, "fast", "@fast @connection", "request_policy:all_shards response_policy:all_succeeded", {}},
       {"sentinel", -2, containerNoop, kSentinelFlags, kSentinelCats, "", {
            {"ckquorum", 3, sentinelCkquorum, kSentinelFlags, kSentinelCats, "", {}},
@@ -1165,7 +1341,7 @@ const std::vector<CommandRow>& commandTable() {
            {"failover", 3, sentinelFailover, kSentinelFlags, kSentinelCats, "", {}},
            {"flushconfig", 2, sentinelFlushconfig, kSentinelFlags, kSentinelCats, "", {}},
            {"get-master-addr-by-name", 3, sentinelGetMasterAddrByName, kSentinelFlags, kSentinelCats, "", {}},
-           {"help", 2, sentinelHelp, kSentinelFlags, kSentinelCats, "", {}},
+           {"help", 2, sentinelHelp, "loading stale", "@slow", "", {}},
            {"info-cache", -3, sentinelInfoCache, kSentinelFlags, kSentinelCats, "", {}},
            {"is-master-down-by-addr", 6, sentinelIsMasterDownByAddr, kSentinelFlags, kSentinelCats, "", {}},
            {"master", 3, sentinelMaster, kSentinelFlags, kSentinelCats, "", {}},
@@ -1203,6 +1379,7 @@ const std::vector<CommandRow>& commandTable() {
            {"pause", -3, clientPause, "admin noscript loading stale", "@admin @slow @dangerous @connection", "", {}},
            {"reply", 3, clientReply, kClientSubFlags, kClientSubCats, "", {}},
            {"setname", 3, clientSetname, kClientSubFlags, kClientSubCats, "", {}},
+           {"tracking", -3, clientTracking, kClientSubFlags, kClientSubCats, "", {}},
            {"trackinginfo", 2, clientTrackinginfo, kClientSubFlags, kClientSubCats, "", {}},
            {"unblock", -3, clientUnblock, "admin noscript loading stale", "@admin @slow @dangerous @connection", "", {}},
            {"unpause", 2, clientUnpause, "admin noscript loading stale", "@admin @slow @dangerous @connection", "", {}},
@@ -1227,11 +1404,17 @@ const std::vector<CommandRow>& commandTable() {
        }},
       {"command", -1, commandCommand, "loading stale", "@slow @connection", "nondeterministic_output_order", {
            {"count", 2, commandCount, "loading stale", "@slow @connection", "", {}},
+           {"docs", -2, commandDocs, "loading stale", "@slow @connection", "nondeterministic_output_order", {}},
+           {"getkeys", -4, commandGetkeys, "loading stale", "@slow @connection", "", {}},
+           {"getkeysandflags", -4, commandGetkeys, "loading stale", "@slow @connection", "", {}},
            {"help", 2, commandHelp, "loading stale", "@slow @connection", "", {}},
            {"info", -2, commandInfo, "loading stale", "@slow @connection", "nondeterministic_output_order", {}},
            {"list", -2, commandList, "loading stale", "@slow @connection", "nondeterministic_output_order", {}},
        }},
-  };
+    };
+    sortAsRedisLists(rows, "");
+    return rows;
+  }();
   return table;
 }
 
