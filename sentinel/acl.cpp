@@ -168,7 +168,8 @@ bool aclAuthenticate(Client* c, const std::string& user, const std::string& pass
     c->user = user;
     return true;
   }
-  logDenial(c, acl::LogReason::Auth, c->argv.empty() ? std::string() : toLower(c->argv[0]), user);
+  // The object is the command as the client typed it ("AUTH", "hello").
+  logDenial(c, acl::LogReason::Auth, c->argv.empty() ? std::string() : c->argv[0], user);
   return false;
 }
 

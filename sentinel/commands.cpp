@@ -831,8 +831,8 @@ void helloCommand(Client* c) {
     }
   }
   if (!c->authenticated) {
-    c->r().error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> "
-                 "AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol "
+    c->r().error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH "
+                 "<user> <pass> option can be used to authenticate the client and select the RESP protocol "
                  "version at the same time");
     return;
   }
@@ -1185,8 +1185,11 @@ void replyCommandInfo(Client* c, const CommandRow& row, const std::string& fulln
   auto tips = words(row.tips);
   r.setLen(tips.size());
   for (auto& t : tips) r.bulk(t);
-  r.arrayLen(0);
-  r.arrayLen(row.subcommands.size());
+  // No command of Sentinel has key specs; Redis sends an empty set (RESP3 ~0) for them and
+  // for the subcommands of a command that has none.
+  r.setLen(0);
+  if (row.subcommands.empty()) r.setLen(0);
+  else r.arrayLen(row.subcommands.size());
   for (auto& sub : row.subcommands) replyCommandInfo(c, sub, fullname + "|" + sub.name);
 }
 
@@ -1311,28 +1314,8 @@ constexpr const char* kAclFlags = "noscript loading stale";
 
 }  // namespace
 
-namespace {
-// Where the real sentinel lists a command (COMMAND, COMMAND LIST, ACL CAT follow its command
-// dict's order): its position in the generated docs, which are in that order.
-size_t redisListRank(const std::string& fullname) {
-  for (size_t i = 0; i < kDocEntryCount; i++)
-    if (fullname == kDocEntries[i].fullname) return i;
-  return kDocEntryCount;
-}
-
-void sortAsRedisLists(std::vector<CommandRow>& rows, const std::string& parent) {
-  auto full = [&](const CommandRow& r) { return parent.empty() ? std::string(r.name) : parent + "|" + r.name; };
-  std::stable_sort(rows.begin(), rows.end(), [&](const CommandRow& a, const CommandRow& b) {
-    return redisListRank(full(a)) < redisListRank(full(b));
-  });
-  for (CommandRow& r : rows)
-    if (parent.empty()) sortAsRedisLists(r.subcommands, r.name);
-}
-}  // namespace
-
 const std::vector<CommandRow>& commandTable() {
-  static const std::vector<CommandRow> table = [] {
-    std::vector<CommandRow> rows = {
+  static const std::vector<CommandRow> table = {
       {"ping", -1, pingCommand, "fast", "@fast @connection", "request_policy:all_shards response_policy:all_succeeded", {}},
       {"sentinel", -2, containerNoop, kSentinelFlags, kSentinelCats, "", {
            {"ckquorum", 3, sentinelCkquorum, kSentinelFlags, kSentinelCats, "", {}},
@@ -1411,10 +1394,7 @@ const std::vector<CommandRow>& commandTable() {
            {"info", -2, commandInfo, "loading stale", "@slow @connection", "nondeterministic_output_order", {}},
            {"list", -2, commandList, "loading stale", "@slow @connection", "nondeterministic_output_order", {}},
        }},
-    };
-    sortAsRedisLists(rows, "");
-    return rows;
-  }();
+  };
   return table;
 }
 
