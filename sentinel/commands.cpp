@@ -1017,6 +1017,7 @@ void clientTracking(Client* c) {
   }
   if (!on) {
     c->tracking = c->tracking_bcast = c->tracking_optin = c->tracking_optout = c->tracking_noloop = false;
+    c->tracking_caching = false;
     c->tracking_redirect = 0;
     c->tracking_prefixes.clear();
     c->r().ok();
@@ -1066,7 +1067,9 @@ void clientTrackinginfo(Client* c) {
     flags.push_back("on");
     if (c->tracking_bcast) flags.push_back("bcast");
     if (c->tracking_optin) flags.push_back("optin");
+    if (c->tracking_caching && c->tracking_optin) flags.push_back("caching-yes");
     if (c->tracking_optout) flags.push_back("optout");
+    if (c->tracking_caching && c->tracking_optout) flags.push_back("caching-no");
     if (c->tracking_noloop) flags.push_back("noloop");
   }
   c->r().setLen(flags.size());
@@ -1079,9 +1082,30 @@ void clientTrackinginfo(Client* c) {
     for (auto& p : c->tracking_prefixes) c->r().bulk(p);
 }
 
+// With no keys to track, the flag only shows in TRACKINGINFO (caching-yes / caching-no) until
+// tracking is switched off, as on the real sentinel.
 void clientCaching(Client* c) {
-  c->r().error("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT "
-               "mode enabled");
+  if (!c->tracking) {
+    c->r().error("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT "
+                 "mode enabled");
+    return;
+  }
+  if (equalsIgnoreCase(c->argv[2], "yes")) {
+    if (!c->tracking_optin) {
+      c->r().error("ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.");
+      return;
+    }
+  } else if (equalsIgnoreCase(c->argv[2], "no")) {
+    if (!c->tracking_optout) {
+      c->r().error("ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.");
+      return;
+    }
+  } else {
+    c->r().error(err::kSyntax);
+    return;
+  }
+  c->tracking_caching = true;
+  c->r().ok();
 }
 
 void clientReply(Client* c) {

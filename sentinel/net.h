@@ -32,7 +32,7 @@ struct Client {
   // CLIENT TRACKING: accepted and reported as Redis does; Sentinel has no keys, so no
   // invalidation is ever sent.
   bool tracking = false, tracking_bcast = false, tracking_optin = false, tracking_optout = false,
-       tracking_noloop = false;
+       tracking_noloop = false, tracking_caching = false;  // CLIENT CACHING YES/NO given
   long long tracking_redirect = 0;
   std::vector<std::string> tracking_prefixes;
   bool close_after_reply = false;

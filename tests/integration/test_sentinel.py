@@ -263,7 +263,11 @@ ACL_SESSION = [
     ("PUBLISH", "other", "x"), ("SUBSCRIBE", "news"), ("ACL", "WHOAMI"), ("CLIENT", "ID"), ("HELLO", "2", "AUTH", "alice", "bad"),
     ("AUTH", "carol", "any"), ("ACL", "WHOAMI"), ("CLIENT", "TRACKING", "on", "bcast", "prefix", "a", "prefix", "b"),
     ("CLIENT", "TRACKINGINFO"), ("CLIENT", "GETREDIR"), ("CLIENT", "TRACKING", "on"),
-    ("CLIENT", "TRACKING", "off"), ("CLIENT", "TRACKING", "on", "optin", "noloop"), ("CLIENT", "TRACKINGINFO"),
+    ("CLIENT", "TRACKING", "off"), ("CLIENT", "CACHING", "yes"), ("CLIENT", "TRACKING", "on", "optin", "noloop"),
+    ("CLIENT", "CACHING", "no"), ("CLIENT", "CACHING", "maybe"), ("CLIENT", "CACHING", "yes"), ("CLIENT", "TRACKINGINFO"),
+    ("CLIENT", "TRACKINGINFO"), ("CLIENT", "TRACKING", "on", "optout"), ("CLIENT", "TRACKING", "off"),
+    ("CLIENT", "TRACKING", "on", "optout"), ("CLIENT", "CACHING", "no"), ("CLIENT", "CACHING", "yes"),
+    ("CLIENT", "TRACKINGINFO"),
 ]
 
 
