@@ -13,6 +13,8 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "sentinel/acl.h"
+#include "sentinel/command_docs.h"
 #include "sentinel/net.h"
 #include "sentinel/sentinel.h"
 
@@ -537,7 +539,7 @@ void sentinelConfig(Client* c) {
   if (equalsIgnoreCase(a[2], "set") && a.size() == 5) {
     std::string o = toLower(a[3]);
     const std::string& val = a[4];
-    bool ok = true;
+    bool ok = true, drop_links = false;
     if (o == "resolve-hostnames" || o == "announce-hostnames") {
       bool v;
       if (equalsIgnoreCase(val, "yes")) v = true;
@@ -552,8 +554,10 @@ void sentinelConfig(Client* c) {
       else S().announce_port = static_cast<int>(ll);
     } else if (o == "sentinel-user") {
       S().sentinel_auth_user = val;
+      drop_links = true;
     } else if (o == "sentinel-pass") {
       S().sentinel_auth_pass = val;
+      drop_links = true;
     } else {
       c->r().error("ERR Invalid argument '" + a[3] + "' to SENTINEL CONFIG SET");
       return;
@@ -561,6 +565,15 @@ void sentinelConfig(Client* c) {
     if (!ok) {
       c->r().error("ERR Invalid value '" + val + "' to SENTINEL CONFIG SET '" + a[3] + "'");
       return;
+    }
+    // New credentials for the other sentinels: every link reconnects (and logs in) with them,
+    // as Redis's sentinelDropConnections.
+    if (drop_links) {
+      for (auto& [name, m] : S().masters) {
+        closeLinks(m.get());
+        for (auto& [k, ri] : m->slaves) closeLinks(ri.get());
+        for (auto& [k, ri] : m->sentinels) closeLinks(ri.get());
+      }
     }
     flushConfigAndReply(c);
     return;
@@ -770,16 +783,15 @@ void authCommand(Client* c) {
   }
   std::string user = a.size() == 3 ? a[1] : "default";
   const std::string& pass = a.back();
-  if (a.size() == 2 && S().requirepass.empty()) {
+  // AUTH <password> with a default user that has no password (Redis's "nopass" check).
+  if (a.size() == 2 && acls().defaultUser().nopass) {
     c->r().error(err::kAuthNoPassword);
     return;
   }
-  bool ok = user == "default" && (S().requirepass.empty() || pass == S().requirepass);
-  if (!ok) {
+  if (!aclAuthenticate(c, user, pass)) {
     c->r().error(err::kWrongPass);
     return;
   }
-  c->authenticated = true;
   c->r().ok();
 }
 
@@ -805,11 +817,10 @@ void helloCommand(Client* c) {
     if (equalsIgnoreCase(a[j], "AUTH") && more >= 2) {
       const std::string& user = a[j + 1];
       const std::string& pass = a[j + 2];
-      if (!(user == "default" && (S().requirepass.empty() || pass == S().requirepass))) {
+      if (!aclAuthenticate(c, user, pass)) {
         c->r().error(err::kWrongPass);
         return;
       }
-      c->authenticated = true;
       j += 2;
     } else if (equalsIgnoreCase(a[j], "SETNAME") && more >= 1) {
       setname = a[++j];
@@ -820,8 +831,8 @@ void helloCommand(Client* c) {
     }
   }
   if (!c->authenticated) {
-    c->r().error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> "
-                 "AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol "
+    c->r().error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH "
+                 "<user> <pass> option can be used to authenticate the client and select the RESP protocol "
                  "version at the same time");
     return;
   }
@@ -905,7 +916,7 @@ void clientKill(Client* c) {
     c->r().error(err::kSyntax);
     return;
   }
-  std::string id, addr, laddr, type;
+  std::string id, addr, laddr, type, user;
   bool skipme = true;
   for (size_t j = 2; j + 1 < a.size(); j += 2) {
     std::string o = toLower(a[j]);
@@ -913,7 +924,13 @@ void clientKill(Client* c) {
     else if (o == "addr") addr = a[j + 1];
     else if (o == "laddr") laddr = a[j + 1];
     else if (o == "type") type = toLower(a[j + 1]);
-    else if (o == "skipme") skipme = equalsIgnoreCase(a[j + 1], "yes");
+    else if (o == "user") {
+      if (!aclUserExists(a[j + 1])) {
+        c->r().error("ERR No such user '" + a[j + 1] + "'");
+        return;
+      }
+      user = a[j + 1];
+    } else if (o == "skipme") skipme = equalsIgnoreCase(a[j + 1], "yes");
     else {
       c->r().error(err::kSyntax);
       return;
@@ -925,6 +942,7 @@ void clientKill(Client* c) {
     if (!id.empty() && std::to_string(x->id) != id) continue;
     if (!addr.empty() && x->addr != addr) continue;
     if (!laddr.empty() && x->laddr != laddr) continue;
+    if (!user.empty() && x->user != user) continue;
     if (type == "pubsub" && !x->subscriptions()) continue;
     if (type == "normal" && x->subscriptions()) continue;
     if (x == c && skipme) continue;
@@ -937,7 +955,7 @@ void clientKill(Client* c) {
   }
   c->r().integer(killed);
 }
-void clientGetredir(Client* c) { c->r().integer(-1); }  // no tracking in Sentinel
+void clientGetredir(Client* c) { c->r().integer(c->tracking ? c->tracking_redirect : -1); }
 
 void clientNoEvict(Client* c) {
   if (equalsIgnoreCase(c->argv[2], "on") || equalsIgnoreCase(c->argv[2], "off")) c->r().ok();
@@ -955,20 +973,139 @@ void clientUnblock(Client* c) {
   c->r().integer(0);
 }
 
+void clientTracking(Client* c) {
+  auto& a = c->argv;
+  bool on;
+  if (equalsIgnoreCase(a[2], "on")) on = true;
+  else if (equalsIgnoreCase(a[2], "off")) on = false;
+  else {
+    c->r().error(err::kSyntax);
+    return;
+  }
+  long long redir = 0;
+  bool bcast = false, optin = false, optout = false, noloop = false;
+  std::vector<std::string> prefixes;
+  for (size_t j = 3; j < a.size(); j++) {
+    bool more = j + 1 < a.size();
+    if (equalsIgnoreCase(a[j], "redirect") && more) {
+      if (redir) {
+        c->r().error("ERR A client can only redirect to a single other client");
+        return;
+      }
+      if (!getLongLong(c, a[++j], &redir)) return;
+      bool found = false;
+      for (Client* x : clients())
+        if (static_cast<long long>(x->id) == redir) found = true;
+      if (!found) {
+        c->r().error("ERR The client ID you want redirect to does not exist");
+        return;
+      }
+    } else if (equalsIgnoreCase(a[j], "bcast")) {
+      bcast = true;
+    } else if (equalsIgnoreCase(a[j], "optin")) {
+      optin = true;
+    } else if (equalsIgnoreCase(a[j], "optout")) {
+      optout = true;
+    } else if (equalsIgnoreCase(a[j], "noloop")) {
+      noloop = true;
+    } else if (equalsIgnoreCase(a[j], "prefix") && more) {
+      prefixes.push_back(a[++j]);
+    } else {
+      c->r().error(err::kSyntax);
+      return;
+    }
+  }
+  if (!on) {
+    c->tracking = c->tracking_bcast = c->tracking_optin = c->tracking_optout = c->tracking_noloop = false;
+    c->tracking_caching = false;
+    c->tracking_redirect = 0;
+    c->tracking_prefixes.clear();
+    c->r().ok();
+    return;
+  }
+  if (!bcast && !prefixes.empty()) {
+    c->r().error("ERR PREFIX option requires BCAST mode to be enabled");
+    return;
+  }
+  if (c->tracking && c->tracking_bcast != bcast) {
+    c->r().error("ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then "
+                 "re-enabling it with a different mode.");
+    return;
+  }
+  if (bcast && (optin || optout)) {
+    c->r().error("ERR OPTIN and OPTOUT are not compatible with BCAST");
+    return;
+  }
+  if (optin && optout) {
+    c->r().error("ERR You can't specify both OPTIN mode and OPTOUT mode");
+    return;
+  }
+  if ((optin && c->tracking_optout) || (optout && c->tracking_optin)) {
+    c->r().error("ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then "
+                 "re-enabling it with a different mode.");
+    return;
+  }
+  c->tracking = true;
+  c->tracking_bcast = bcast;
+  c->tracking_optin = optin;
+  c->tracking_optout = optout;
+  c->tracking_noloop = noloop;
+  c->tracking_redirect = redir;
+  for (auto& p : prefixes)
+    if (std::find(c->tracking_prefixes.begin(), c->tracking_prefixes.end(), p) == c->tracking_prefixes.end())
+      c->tracking_prefixes.push_back(p);
+  if (bcast && c->tracking_prefixes.empty()) c->tracking_prefixes.push_back("");
+  c->r().ok();
+}
+
 void clientTrackinginfo(Client* c) {
   c->r().mapLen(3);
   c->r().bulk("flags");
-  c->r().setLen(1);
-  c->r().bulk("off");
+  std::vector<const char*> flags;
+  if (!c->tracking) flags.push_back("off");
+  else {
+    flags.push_back("on");
+    if (c->tracking_bcast) flags.push_back("bcast");
+    if (c->tracking_optin) flags.push_back("optin");
+    if (c->tracking_caching && c->tracking_optin) flags.push_back("caching-yes");
+    if (c->tracking_optout) flags.push_back("optout");
+    if (c->tracking_caching && c->tracking_optout) flags.push_back("caching-no");
+    if (c->tracking_noloop) flags.push_back("noloop");
+  }
+  c->r().setLen(flags.size());
+  for (const char* f : flags) c->r().bulk(f);
   c->r().bulk("redirect");
-  c->r().integer(-1);
+  c->r().integer(c->tracking ? c->tracking_redirect : -1);
   c->r().bulk("prefixes");
-  c->r().arrayLen(0);
+  c->r().arrayLen(c->tracking_bcast ? c->tracking_prefixes.size() : 0);
+  if (c->tracking_bcast)
+    for (auto& p : c->tracking_prefixes) c->r().bulk(p);
 }
 
+// With no keys to track, the flag only shows in TRACKINGINFO (caching-yes / caching-no) until
+// tracking is switched off, as on the real sentinel.
 void clientCaching(Client* c) {
-  c->r().error("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT "
-               "mode enabled");
+  if (!c->tracking) {
+    c->r().error("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT "
+                 "mode enabled");
+    return;
+  }
+  if (equalsIgnoreCase(c->argv[2], "yes")) {
+    if (!c->tracking_optin) {
+      c->r().error("ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.");
+      return;
+    }
+  } else if (equalsIgnoreCase(c->argv[2], "no")) {
+    if (!c->tracking_optout) {
+      c->r().error("ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.");
+      return;
+    }
+  } else {
+    c->r().error(err::kSyntax);
+    return;
+  }
+  c->tracking_caching = true;
+  c->r().ok();
 }
 
 void clientReply(Client* c) {
@@ -1072,8 +1209,11 @@ void replyCommandInfo(Client* c, const CommandRow& row, const std::string& fulln
   auto tips = words(row.tips);
   r.setLen(tips.size());
   for (auto& t : tips) r.bulk(t);
-  r.arrayLen(0);
-  r.arrayLen(row.subcommands.size());
+  // No command of Sentinel has key specs; Redis sends an empty set (RESP3 ~0) for them and
+  // for the subcommands of a command that has none.
+  r.setLen(0);
+  if (row.subcommands.empty()) r.setLen(0);
+  else r.arrayLen(row.subcommands.size());
   for (auto& sub : row.subcommands) replyCommandInfo(c, sub, fullname + "|" + sub.name);
 }
 
@@ -1115,6 +1255,66 @@ void commandInfo(Client* c) {
     else c->r().nullArray();
   }
 }
+// COMMAND GETKEYS / GETKEYSANDFLAGS: no command of Sentinel takes keys.
+void commandGetkeys(Client* c) {
+  const CommandRow* row = findTop(c->argv[2]);
+  if (row && !row->subcommands.empty() && c->argv.size() >= 4) {
+    const CommandRow* sub = nullptr;
+    for (auto& s : row->subcommands)
+      if (equalsIgnoreCase(s.name, c->argv[3])) sub = &s;
+    row = sub;
+  }
+  if (!row) c->r().error("ERR Invalid command specified");
+  else c->r().error("ERR The command has no key arguments");
+}
+
+// COMMAND DOCS: the generated docs (sentinel/command_docs.cpp) replayed node by node.
+size_t replayDocNode(ReplyBuilder& r, size_t i) {
+  const DocNode& d = kDocNodes[i++];
+  size_t children = 0;
+  switch (d.type) {
+    case '%':
+      r.mapLen(static_cast<size_t>(d.n));
+      children = static_cast<size_t>(d.n) * 2;
+      break;
+    case '~':
+      r.setLen(static_cast<size_t>(d.n));
+      children = static_cast<size_t>(d.n);
+      break;
+    case '*':
+      r.arrayLen(static_cast<size_t>(d.n));
+      children = static_cast<size_t>(d.n);
+      break;
+    case '+':
+      r.status(d.s);
+      break;
+    case ':':
+      r.integer(d.n);
+      break;
+    default:
+      r.bulk(d.s);
+  }
+  for (size_t k = 0; k < children; k++) i = replayDocNode(r, i);
+  return i;
+}
+
+void commandDocs(Client* c) {
+  std::vector<const DocEntry*> picked;
+  if (c->argv.size() == 2) {
+    for (size_t i = 0; i < kDocEntryCount; i++)
+      if (!std::strchr(kDocEntries[i].fullname, '|')) picked.push_back(&kDocEntries[i]);
+  } else {
+    for (size_t j = 2; j < c->argv.size(); j++)
+      for (size_t i = 0; i < kDocEntryCount; i++)
+        if (equalsIgnoreCase(kDocEntries[i].fullname, c->argv[j])) picked.push_back(&kDocEntries[i]);
+  }
+  c->r().mapLen(picked.size());
+  for (const DocEntry* e : picked) {
+    c->r().bulk(e->fullname);
+    replayDocNode(c->r(), static_cast<size_t>(e->first));
+  }
+}
+
 void commandHelp(Client* c) {
   replyHelp(c, "COMMAND",
             {"(no subcommand)", "    Return details about all Redis commands.", "COUNT",
@@ -1132,6 +1332,9 @@ constexpr const char* kSentinelFlags = "admin";
 constexpr const char* kSentinelCats = "@admin @slow @dangerous";
 constexpr const char* kClientSubFlags = "noscript loading stale";
 constexpr const char* kClientSubCats = "@slow @connection";
+constexpr const char* kAclAdminFlags = "admin noscript loading stale";
+constexpr const char* kAclAdminCats = "@admin @slow @dangerous";
+constexpr const char* kAclFlags = "noscript loading stale";
 
 }  // namespace
 
@@ -1145,7 +1348,7 @@ const std::vector<CommandRow>& commandTable() {
            {"failover", 3, sentinelFailover, kSentinelFlags, kSentinelCats, "", {}},
            {"flushconfig", 2, sentinelFlushconfig, kSentinelFlags, kSentinelCats, "", {}},
            {"get-master-addr-by-name", 3, sentinelGetMasterAddrByName, kSentinelFlags, kSentinelCats, "", {}},
-           {"help", 2, sentinelHelp, kSentinelFlags, kSentinelCats, "", {}},
+           {"help", 2, sentinelHelp, "loading stale", "@slow", "", {}},
            {"info-cache", -3, sentinelInfoCache, kSentinelFlags, kSentinelCats, "", {}},
            {"is-master-down-by-addr", 6, sentinelIsMasterDownByAddr, kSentinelFlags, kSentinelCats, "", {}},
            {"master", 3, sentinelMaster, kSentinelFlags, kSentinelCats, "", {}},
@@ -1183,6 +1386,7 @@ const std::vector<CommandRow>& commandTable() {
            {"pause", -3, clientPause, "admin noscript loading stale", "@admin @slow @dangerous @connection", "", {}},
            {"reply", 3, clientReply, kClientSubFlags, kClientSubCats, "", {}},
            {"setname", 3, clientSetname, kClientSubFlags, kClientSubCats, "", {}},
+           {"tracking", -3, clientTracking, kClientSubFlags, kClientSubCats, "", {}},
            {"trackinginfo", 2, clientTrackinginfo, kClientSubFlags, kClientSubCats, "", {}},
            {"unblock", -3, clientUnblock, "admin noscript loading stale", "@admin @slow @dangerous @connection", "", {}},
            {"unpause", 2, clientUnpause, "admin noscript loading stale", "@admin @slow @dangerous @connection", "", {}},
@@ -1190,14 +1394,45 @@ const std::vector<CommandRow>& commandTable() {
       {"shutdown", -1, shutdownCommand, "admin noscript loading stale no_multi allow_busy", "@admin @slow @dangerous", "", {}},
       {"auth", -2, authCommand, "noscript loading stale fast no_auth allow_busy", "@fast @connection", "", {}},
       {"hello", -1, helloCommand, "noscript loading stale fast no_auth allow_busy", "@fast @connection", "", {}},
+      {"acl", -2, containerNoop, "", "@slow", "", {
+           {"cat", -2, aclCat, kAclFlags, "@slow", "", {}},
+           {"deluser", -3, aclDeluser, kAclAdminFlags, kAclAdminCats, "", {}},
+           {"dryrun", -4, aclDryrun, kAclAdminFlags, kAclAdminCats, "", {}},
+           {"genpass", -2, aclGenpass, kAclFlags, "@slow", "", {}},
+           {"getuser", 3, aclGetuser, kAclAdminFlags, kAclAdminCats, "", {}},
+           {"help", 2, aclHelp, "loading stale", "@slow", "", {}},
+           {"list", 2, aclList, kAclAdminFlags, kAclAdminCats, "", {}},
+           {"load", 2, aclLoad, kAclAdminFlags, kAclAdminCats, "", {}},
+           {"log", -2, aclLog, kAclAdminFlags, kAclAdminCats, "", {}},
+           {"save", 2, aclSave, kAclAdminFlags, kAclAdminCats, "", {}},
+           {"setuser", -3, aclSetuser, kAclAdminFlags, kAclAdminCats, "", {}},
+           {"users", 2, aclUsers, kAclAdminFlags, kAclAdminCats, "", {}},
+           {"whoami", 2, aclWhoami, kAclFlags, "@slow", "", {}},
+       }},
       {"command", -1, commandCommand, "loading stale", "@slow @connection", "nondeterministic_output_order", {
            {"count", 2, commandCount, "loading stale", "@slow @connection", "", {}},
+           {"docs", -2, commandDocs, "loading stale", "@slow @connection", "nondeterministic_output_order", {}},
+           {"getkeys", -4, commandGetkeys, "loading stale", "@slow @connection", "", {}},
+           {"getkeysandflags", -4, commandGetkeys, "loading stale", "@slow @connection", "", {}},
            {"help", 2, commandHelp, "loading stale", "@slow @connection", "", {}},
            {"info", -2, commandInfo, "loading stale", "@slow @connection", "nondeterministic_output_order", {}},
            {"list", -2, commandList, "loading stale", "@slow @connection", "nondeterministic_output_order", {}},
        }},
   };
   return table;
+}
+
+void fillAclCatalog(acl::AclCatalog& cat) {
+  auto cats = [](const char* list) {
+    uint64_t bits = 0;
+    for (const std::string& w : words(list)) bits |= acl::categoryFlag(w.substr(1));  // "@slow"
+    return bits;
+  };
+  for (const CommandRow& row : commandTable()) {
+    cat.add(row.name, row.arity, row.no_auth(), cats(row.categories));
+    for (const CommandRow& sub : row.subcommands)
+      cat.add(std::string(row.name) + "|" + sub.name, sub.arity, sub.no_auth(), cats(sub.categories));
+  }
 }
 
 // processCommand: lookup (unknown command / subcommand), arity, NOAUTH, the RESP2 Pub/Sub
@@ -1247,6 +1482,8 @@ void processCommand(Client* c) {
     c->r().error(err::kNoAuth);
     return;
   }
+  c->lastcmd = fullname;  // as Redis, a refused call still shows as the client's last command
+  if (!aclCheckCommandOrReject(c, fullname)) return;
   if (c->subscriptions() && c->writer.protocol() == 2 && fullname != "ping" && fullname != "subscribe" &&
       fullname != "unsubscribe" && fullname != "psubscribe" && fullname != "punsubscribe") {
     c->r().error("ERR Can't execute '" + fullname +

@@ -16,6 +16,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "sentinel/acl.h"
 #include "sentinel/sentinel.h"
 
 using namespace osprey;
@@ -74,6 +75,10 @@ int main(int argc, char** argv) {
   std::string fatal;
   if (!loadConfig(path, overrides, &fatal)) {
     fputs(fatal.c_str(), stderr);
+    return 1;
+  }
+  if (!aclLoadAtStartup(&fatal)) {
+    serverLog(LogLevel::Warning, "{}", fatal);
     return 1;
   }
   SentinelState& st = S();

@@ -12,6 +12,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "sentinel/acl.h"
 #include "sentinel/sentinel.h"
 
 namespace osprey::sentinel {
@@ -123,7 +124,7 @@ void onConnection(uv_stream_t* server, int status) {
   if (uv_tcp_getsockname(&c->handle, reinterpret_cast<sockaddr*>(&sa), &len) == 0) c->laddr = peerString(sa);
   c->id = g_next_client_id++;
   c->ctime = c->last_interaction = mstime();
-  c->authenticated = S().requirepass.empty();
+  aclAttachNewClient(c);
   clients().push_back(c);
   uv_read_start(reinterpret_cast<uv_stream_t*>(&c->handle), onAlloc, onRead);
 }
@@ -210,9 +211,9 @@ std::string clientInfoLine(const Client* c) {
   return fmt::format(
       "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db=0 sub={} psub={} ssub=0 multi=-1 "
       "qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r "
-      "cmd={} user=default redir=-1 resp={}",
+      "cmd={} user={} redir=-1 resp={}",
       c->id, c->addr, c->laddr, c->fd, c->name, (now - c->ctime) / 1000, (now - c->last_interaction) / 1000,
-      flags, c->channels.size(), c->patterns.size(), c->lastcmd, c->writer.protocol());
+      flags, c->channels.size(), c->patterns.size(), c->lastcmd, c->user, c->writer.protocol());
 }
 
 void publishMessage(const std::string& channel, const std::string& message) {

@@ -28,6 +28,13 @@ struct Client {
   RespWriter writer{&out};
   std::vector<std::string> argv;
   bool authenticated = false;
+  std::string user = "default";  // ACL user (sentinel/acl.h)
+  // CLIENT TRACKING: accepted and reported as Redis does; Sentinel has no keys, so no
+  // invalidation is ever sent.
+  bool tracking = false, tracking_bcast = false, tracking_optin = false, tracking_optout = false,
+       tracking_noloop = false, tracking_caching = false;  // CLIENT CACHING YES/NO given
+  long long tracking_redirect = 0;
+  std::vector<std::string> tracking_prefixes;
   bool close_after_reply = false;
   bool closing = false;
   std::set<std::string> channels, patterns;

@@ -4,7 +4,9 @@
 usage: test_sentinel.py <osprey-sentinel> [reference redis-sentinel] [redis-server]
 
 1. Exact replies: the same requests to osprey-sentinel and to the real redis-sentinel
-   7.0.15 (errors, SENTINEL subcommands, PING, HELLO, PUBLISH ...) must give the same bytes.
+   7.0.15 (errors, SENTINEL subcommands, PING, HELLO, PUBLISH ...) must give the same bytes;
+   so must ACL (every subcommand, sentinel.conf `user` lines and their rewrite, AUTH / HELLO
+   AUTH, NOPERM, the ACL LOG), CLIENT TRACKING and COMMAND (COUNT, LIST, DOCS, INFO).
 2. A mixed deployment: a real redis-server master with two real replicas, watched by one
    osprey-sentinel and two real redis-sentinels (quorum 2, down-after 2000 ms). Every
    sentinel discovers the others and the replicas (hello messages both ways). The master is
@@ -232,6 +234,142 @@ def test_same_replies(osprey, reference, server, base):
             p.kill()
 
 
+# ---- 1b. ACL: the same replies as the real redis-sentinel --------------------------------
+
+ACL_REPLIES = [
+    ("COMMAND", "COUNT"), ("COMMAND", "LIST"), ("COMMAND",), ("COMMAND", "DOCS"),
+    ("COMMAND", "DOCS", "acl", "sentinel|masters", "nosuch"), ("COMMAND", "INFO", "acl", "client|tracking"),
+    ("COMMAND", "GETKEYS", "ping", "x"), ("COMMAND", "GETKEYS", "nosuch", "x"), ("COMMAND", "GETKEYSANDFLAGS", "ping"),
+    ("ACL",), ("ACL", "foo"), ("ACL", "HELP"), ("ACL", "CAT"), ("ACL", "CAT", "nosuch"), ("ACL", "CAT", "a", "b"),
+    ("ACL", "SETUSER", "x", "+get"), ("ACL", "SETUSER", "x y"), ("ACL", "SETUSER", "x", "(+ping"),
+    ("ACL", "SETUSER", "alice", "on", ">pw", "-@all", "+ping", "+sentinel|get-master-addr-by-name", "&news"),
+    ("ACL", "SETUSER", "carol", "on", "nopass", "+@all", "~*", "(+ping &x)"),
+    ("ACL", "LIST"), ("ACL", "USERS"), ("ACL", "GETUSER", "alice"), ("ACL", "GETUSER", "carol"),
+    ("ACL", "GETUSER", "nosuch"), ("ACL", "WHOAMI"),
+    ("ACL", "DRYRUN", "alice", "ping"), ("ACL", "DRYRUN", "alice", "info"), ("ACL", "DRYRUN", "alice", "get", "k"),
+    ("ACL", "DRYRUN", "alice", "publish", "news", "x"), ("ACL", "DRYRUN", "alice", "publish", "other", "x"),
+    ("ACL", "DRYRUN", "alice", "sentinel", "masters"), ("ACL", "DRYRUN", "alice", "publish"),
+    ("ACL", "DRYRUN", "nosuch", "ping"), ("ACL", "SAVE"), ("ACL", "LOAD"), ("ACL", "DELUSER", "default"),
+    ("ACL", "GENPASS", "0"), ("ACL", "GENPASS", "x"), ("ACL", "LOG", "x"), ("ACL", "LOG", "RESET"),
+    ("CLIENT", "KILL", "USER", "nosuch"), ("CLIENT", "TRACKING", "maybe"), ("CLIENT", "TRACKING", "on", "prefix", "a"),
+    ("CLIENT", "TRACKING", "on", "optin", "optout"), ("CLIENT", "TRACKING", "on", "bcast", "optin"),
+    ("CLIENT", "TRACKING", "on", "redirect", "999999"), ("CLIENT", "TRACKING", "off"),
+]
+
+# One connection each: the session of a restricted user (NOPERM texts, AUTH failures).
+ACL_SESSION = [
+    ("AUTH", "alice", "wrong"), ("AUTH", "nosuch", "pw"), ("AUTH", "pw"), ("AUTH", "alice", "pw"), ("PING",),
+    ("SENTINEL", "get-master-addr-by-name", "nope"), ("SENTINEL", "masters"), ("INFO",), ("PUBLISH", "news", "x"),
+    ("PUBLISH", "other", "x"), ("SUBSCRIBE", "news"), ("ACL", "WHOAMI"), ("CLIENT", "ID"), ("HELLO", "2", "AUTH", "alice", "bad"),
+    ("AUTH", "carol", "any"), ("ACL", "WHOAMI"), ("CLIENT", "TRACKING", "on", "bcast", "prefix", "a", "prefix", "b"),
+    ("CLIENT", "TRACKINGINFO"), ("CLIENT", "GETREDIR"), ("CLIENT", "TRACKING", "on"),
+    ("CLIENT", "TRACKING", "off"), ("CLIENT", "CACHING", "yes"), ("CLIENT", "TRACKING", "on", "optin", "noloop"),
+    ("CLIENT", "CACHING", "no"), ("CLIENT", "CACHING", "maybe"), ("CLIENT", "CACHING", "yes"), ("CLIENT", "TRACKINGINFO"),
+    ("CLIENT", "TRACKINGINFO"), ("CLIENT", "TRACKING", "on", "optout"), ("CLIENT", "TRACKING", "off"),
+    ("CLIENT", "TRACKING", "on", "optout"), ("CLIENT", "CACHING", "no"), ("CLIENT", "CACHING", "yes"),
+    ("CLIENT", "TRACKINGINFO"),
+]
+
+
+# Redis walks its command dict (seeded at random per process) for these: the order of
+# commands, subcommands and of the rules of ACL LIST differs between two real sentinels too.
+# They are compared as multisets of their words (RESP lines split on spaces).
+ANY_ORDER = {("COMMAND", "LIST"), ("COMMAND",), ("COMMAND", "DOCS"), ("COMMAND", "INFO", "acl", "client|tracking"),
+             ("COMMAND", "DOCS", "acl", "sentinel|masters", "nosuch"), ("ACL", "LIST"), ("ACL", "GETUSER", "alice"),
+             ("ACL", "GETUSER", "carol"), ("COMMAND", "DOCS", "auth", "client"), ("COMMAND", "INFO", "acl")}
+
+
+def words(raw):
+    return sorted(raw.replace(b"\r\n", b" ").split(b" ")) if raw else raw
+
+
+def same(req, got, expected):
+    if req in ANY_ORDER or (req[:2] == ("ACL", "CAT") and len(req) == 3):
+        return words(got), words(expected)
+    return got, expected
+
+
+def acl_log_view(port):
+    """ACL LOG without its timings and client ids: count, reason, context, object, username."""
+    return [[e[k] for k in ("count", "reason", "context", "object", "username")]
+            for e in map(as_dict, parse(call(port, "ACL", "LOG")))]
+
+
+def user_lines(path):
+    with open(path) as f:
+        return [l.rstrip("\n") for l in f if l.startswith("user ")]
+
+
+def test_acl_replies(osprey, reference, server, base):
+    mport = next_port()
+    master = start_server(server, base, mport)
+    extra = ["user bob on >bobpw ~* &* +@all -acl"]
+    ours = start_sentinel(osprey, base, next_port(), mport, extra_lines=extra)
+    theirs = start_sentinel(reference, base, next_port(), mport, extra_lines=extra)
+    try:
+        for req in ACL_REPLIES:
+            check("same ACL reply: " + " ".join(req), *same(req, call(ours.port, *req), call(theirs.port, *req)))
+        for cat in parse(call(theirs.port, "ACL", "CAT")):
+            req = ("ACL", "CAT", cat)
+            check("same ACL CAT " + cat, *same(req, call(ours.port, *req), call(theirs.port, *req)))
+        conns = [Conn(ours.port), Conn(theirs.port)]
+        for req in ACL_SESSION:
+            got = []
+            for c in conns:
+                c.send(*req)
+                got.append(c.read_reply(2.0))
+            if req == ("CLIENT", "ID"):
+                continue
+            check("same ACL session reply: " + " ".join(req), got[0], got[1])
+        for c in conns:
+            c.close()
+        check("ACL LOG entries", acl_log_view(ours.port), acl_log_view(theirs.port))
+        # RESP3 forms of the map / set replies.
+        conns = [Conn(ours.port), Conn(theirs.port)]
+        for c in conns:
+            c.send("HELLO", "3")
+            c.read_reply()
+        for req in [("ACL", "GETUSER", "carol"), ("ACL", "CAT"), ("COMMAND", "DOCS", "auth", "client"),
+                    ("COMMAND", "INFO", "acl"), ("ACL", "LIST")]:
+            got = []
+            for c in conns:
+                c.send(*req)
+                got.append(c.read_reply(2.0))
+            check("same RESP3 ACL reply: " + " ".join(req), *same(req, got[0], got[1]))
+        for c in conns:
+            c.close()
+        # The config file's user line (from sentinel.conf) logs in; users are rewritten into
+        # sentinel.conf as Redis rewrites them.
+        for p in (ours, theirs):
+            call(p.port, "SENTINEL", "FLUSHCONFIG")
+        check("AUTH with a sentinel.conf user", call(ours.port, "AUTH", "bob", "bobpw"), b"+OK\r\n")
+        check("user lines rewritten", [sorted(l.split()) for l in user_lines(ours.conf)],
+              [sorted(l.split()) for l in user_lines(theirs.conf)])
+        check("user lines present", len(user_lines(ours.conf)), 4)
+        # The default user switched off: new connections must log in; CLIENT KILL USER.
+        for p in (ours, theirs):
+            c = Conn(p.port)
+            c.send("ACL", "SETUSER", "default", "off")
+            c.read_reply()
+            c.send("CLIENT", "KILL", "USER", "default", "SKIPME", "no")
+            c.read_reply()
+            c.close()
+        for req in [("PING",), ("AUTH", "default", "x"), ("HELLO", "3"), ("ACL", "WHOAMI")]:
+            check("same reply with default off: " + " ".join(req), call(ours.port, *req), call(theirs.port, *req))
+        for p in (ours, theirs):
+            c = Conn(p.port)
+            c.send("AUTH", "carol", "x")
+            c.read_reply()
+            c.send("ACL", "SETUSER", "default", "on")
+            c.read_reply()
+            c.close()
+        check("default user back on", call(ours.port, "PING"), b"+PONG\r\n")
+        check("ACL DELUSER", call(ours.port, "ACL", "DELUSER", "alice", "carol", "nosuch"), b":2\r\n")
+    finally:
+        for p in (ours, theirs, master):
+            p.kill()
+
+
 # ---- 2. Mixed deployment failover --------------------------------------------------------
 
 def sentinel_view(port):
@@ -418,6 +556,7 @@ def main():
     base = tempfile.mkdtemp(prefix="osprey-sentinel-")
     try:
         test_same_replies(osprey, reference, server, base)
+        test_acl_replies(osprey, reference, server, base)
         test_mixed_failover(osprey, reference, server, base)
         test_busy_down_after(osprey, server, base)
     finally:
