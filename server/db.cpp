@@ -174,6 +174,9 @@ void setExpire(Db& db, std::string_view key, long long when_ms) {
   std::string_view stable(ke->key());  // lives as long as the key entry
   auto [e, inserted] = db.expires.insert(stable, when_ms);
   if (!inserted) e->value = when_ms;
+  // A writable replica's own volatile keys are expired by the replica itself (its master
+  // knows nothing of them), as Redis's rememberSlaveKeyWithExpire.
+  if (replicationIAmReplica() && !replicationCommandFromMaster()) replicationRememberKeyWithExpire(db.id, key);
 }
 
 bool removeExpire(Db& db, std::string_view key) {

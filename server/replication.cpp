@@ -37,6 +37,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <set>
 #include <unordered_map>
 
 #include "common/config.h"
@@ -96,6 +97,9 @@ struct ReplState {
   std::vector<Replica> replicas;
   std::unordered_map<uint64_t, PendingConf> pending;  // by client id
 
+  long long no_replicas_since = 0;  // unix seconds the last replica left (backlog TTL)
+  long long stat_sync_full = 0, stat_sync_partial_ok = 0, stat_sync_partial_err = 0;
+
   bool initialised = false;
   uv_timer_t cron;
   long long cron_loops = 0;
@@ -147,6 +151,10 @@ struct MasterLink {
   int cached_db = 0;          // the db the stream was in when the link dropped
 
   Client* master = nullptr;   // REPL_STATE_CONNECTED: the client applying the stream
+  // Bytes of the master's stream parsed but not yet applied: the command being parsed, or
+  // a transaction the master client is inside (MULTI ... not yet EXEC). Our offset moves
+  // over a transaction only once it is executed, as Redis's reploff.
+  std::string multi_pending;
   long long read_offset = 0;  // bytes read from the master (slave_read_repl_offset)
   bool sent_ip = false;
   bool sent_auth = false;
@@ -334,6 +342,7 @@ void fullResync(Client& c, bool psync) {
   std::string name = replicaName(c, conf);
   serverLog(LogLevel::Notice, "Replica {} asks for synchronization", name);
   if (psync) serverLog(LogLevel::Notice, "Full resync requested by replica {}", name);
+  st.stat_sync_full++;
   if (!st.backlog_active) createBacklog();
 
   RdbReplInfo info = currentReplInfo();
@@ -402,6 +411,7 @@ bool tryPartialResync(Client& c, std::string_view id, long long offset) {
     return false;
   }
 
+  st.stat_sync_partial_ok++;
   std::string data = backlogFrom(offset);
   c.out.append(conf.psync2 ? "+CONTINUE " + st.id + "\r\n" : std::string("+CONTINUE\r\n"));
   size_t sent = data.size();
@@ -440,6 +450,8 @@ void syncCommand(Client& c) {
       return;
     }
     if (tryPartialResync(c, c.arg(1), offset)) return;
+    // A replica that asked to continue and could not counts as a failed partial attempt.
+    if (c.arg(1) != "?") R().stat_sync_partial_err++;
     fullResync(c, true);
     return;
   }
@@ -724,6 +736,7 @@ void createMasterClient(int db) {
   }
   if (db >= 0 && db < static_cast<int>(server.dbs.size())) c->db = &server.dbs[static_cast<size_t>(db)];
   l.master = c;
+  l.multi_pending.clear();
   l.state = REPL_STATE_CONNECTED;
   l.down_since = 0;
   l.read_offset = R().master_offset;
@@ -1027,11 +1040,13 @@ void onLinkEvent(uv_poll_t*, int status, int events) {
     serverLog(LogLevel::Notice, "Non blocking connect for SYNC fired the event.");
     l.state = REPL_STATE_RECEIVE_PING_REPLY;
     l.lastio = unixNow();
-    linkWatch(UV_READABLE);
+    linkWatch(UV_READABLE | UV_DISCONNECT);
     linkSend(respCommand({"PING"}));
     return;
   }
-  if (!(events & UV_READABLE)) return;
+  // An error or a hang-up is found by the read below (0 or an error).
+  if (status < 0) events |= UV_READABLE;
+  if (!(events & (UV_READABLE | UV_DISCONNECT))) return;
   char buf[64 * 1024];
   while (true) {
     ssize_t n = read(l.fd, buf, sizeof buf);
@@ -1147,6 +1162,8 @@ void replicationCacheMaster() {
   serverLog(LogLevel::Notice, "Caching the disconnected master state.");
   l.have_cached = true;
   l.cached_db = l.master && l.master->db ? l.master->db->id : 0;
+  // An unfinished transaction is dropped with the client: its bytes were never counted.
+  l.multi_pending.clear();
 }
 
 // ==== WAIT AND GOOD REPLICAS ================================================================
@@ -1223,6 +1240,29 @@ void waitCommand(Client& c) {
 
 // ==== CRON ==================================================================================
 
+// Keys written with an expiry by clients of a writable replica (db id, key).
+std::set<std::pair<int, std::string>> g_replica_volatile_keys;
+
+// Redis's expireSlaveKeys: deletes those keys once expired (no DEL is propagated: a replica
+// sends nothing downstream but its master's stream).
+void expireReplicaKeys() {
+  if (g_replica_volatile_keys.empty()) return;
+  std::set<std::pair<int, std::string>> keep;
+  for (const auto& [dbid, key] : g_replica_volatile_keys) {
+    Db& db = server.dbs[static_cast<size_t>(dbid)];
+    long long when = getExpire(db, key);
+    if (when < 0) continue;  // gone or persisted
+    if (when < server.mstime_cached) {
+      dbDelete(db, key);
+      server.stat_expiredkeys++;
+      notifyKeyspaceEvent(NOTIFY_EXPIRED, "expired", key, dbid);
+      continue;
+    }
+    keep.emplace(dbid, key);
+  }
+  g_replica_volatile_keys = std::move(keep);
+}
+
 void replicaCron() {
   auto& l = L();
   if (!isReplicaRole()) return;
@@ -1251,7 +1291,28 @@ void replicationCron(uv_timer_t*) {
   updateCachedTime();
   pruneReplicas();
   replicaCron();
+  if (isReplicaRole()) expireReplicaKeys();
   st.cron_loops++;
+  // A master without replicas for repl-backlog-ttl seconds frees its backlog (and forgets
+  // its history: a new id, no id2), as Redis does; replicas never do (they may be promoted).
+  if (!isReplicaRole() && st.backlog_active) {
+    if (!st.replicas.empty()) {
+      st.no_replicas_since = 0;
+    } else if (st.no_replicas_since == 0) {
+      st.no_replicas_since = unixNow();
+    } else if (cfg().repl_backlog_ttl > 0 && unixNow() - st.no_replicas_since > cfg().repl_backlog_ttl) {
+      changeReplicationId();
+      st.id2.assign(40, '0');
+      st.second_offset = -1;
+      st.backlog_active = false;
+      st.backlog.clear();
+      st.backlog.shrink_to_fit();
+      st.histlen = 0;
+      st.backlog_idx = 0;
+      serverLog(LogLevel::Notice, "Replication backlog freed after {} seconds without connected replicas.",
+                cfg().repl_backlog_ttl);
+    }
+  }
   long long period = std::max<long long>(cfg().repl_ping_replica_period, 1);
   if (!isReplicaRole() && !st.replicas.empty() && st.cron_loops % period == 0) {
     std::string ping = "*1\r\n$4\r\nPING\r\n";
@@ -1314,11 +1375,16 @@ bool replicationLinkUp() { return L().state == REPL_STATE_CONNECTED; }
 
 bool replicationFailoverInProgress() { return false; }
 
-void replicationFeedFromMaster(Client& c, std::string_view applied) {
+void replicationMasterBytesParsed(Client& c, std::string_view bytes) {
+  if (&c == L().master) L().multi_pending.append(bytes);
+}
+
+void replicationMasterCommandDone(Client& c) {
   auto& l = L();
-  if (&c != l.master) return;
-  appendToBacklog(applied);
-  writeToReplicas(applied);
+  if (&c != l.master || c.in_multi || l.multi_pending.empty()) return;
+  appendToBacklog(l.multi_pending);
+  writeToReplicas(l.multi_pending);
+  l.multi_pending.clear();
 }
 
 void replicationOnMasterRead(Client& c, size_t bytes) {
@@ -1369,15 +1435,35 @@ bool replicationSaveInfo(RdbReplInfo* info) {
   return true;
 }
 
+void replicationInfoSyncStats(std::string& s) {
+  auto& st = R();
+  s += "sync_full:" + std::to_string(st.stat_sync_full) + "\r\n";
+  s += "sync_partial_ok:" + std::to_string(st.stat_sync_partial_ok) + "\r\n";
+  s += "sync_partial_err:" + std::to_string(st.stat_sync_partial_err) + "\r\n";
+}
+
+void replicationResetStats() {
+  R().stat_sync_full = R().stat_sync_partial_ok = R().stat_sync_partial_err = 0;
+}
+
+size_t replicationReplicaKeysWithExpire() { return g_replica_volatile_keys.size(); }
+
+bool replicationEnoughGoodReplicas() {
+  if (isReplicaRole() || !cfg().min_replicas_to_write || !cfg().min_replicas_max_lag) return true;
+  return goodReplicas() >= static_cast<size_t>(cfg().min_replicas_to_write);
+}
+
+void replicationRememberKeyWithExpire(int dbid, std::string_view key) {
+  g_replica_volatile_keys.emplace(dbid, std::string(key));
+}
+
 std::string_view replicationRejectCommand(const Client& c) {
   if (c.is_master) return {};
   const Command* cmd = c.cmd;
   bool is_exec = cmd->fullname == "exec";
   bool is_write = cmd->has(CMD_WRITE) || (is_exec && (c.mstate_flags & CMD_WRITE));
   if (!isReplicaRole()) {
-    if (is_write && cfg().min_replicas_to_write && cfg().min_replicas_max_lag &&
-        goodReplicas() < static_cast<size_t>(cfg().min_replicas_to_write))
-      return "NOREPLICAS Not enough good replicas to write.";
+    if (is_write && !replicationEnoughGoodReplicas()) return kNoReplicasError;
     return {};
   }
   if (cfg().replica_read_only && is_write) return err::kReadonlyReplica;
@@ -1409,12 +1495,26 @@ void replicationInit() {
       st.second_offset = loaded.repl_offset + 1;
       st.master_offset = loaded.repl_offset;
       activateBacklog();
+      for (const auto& [dbid, key] : takeKeysExpiredAtLoad()) feed(dbid, {"DEL", key});
     }
   }
   if (isReplicaRole()) {
     logSetRole('S');
     L().state = REPL_STATE_CONNECT;
   }
+  // A new backlog size keeps the newest history that fits.
+  configOnApply("repl-backlog-size", [](std::string*) {
+    auto& s = R();
+    if (!s.backlog_active) return true;
+    size_t size = static_cast<size_t>(std::max<long long>(cfg().repl_backlog_size, 16 * 1024));
+    if (size == s.backlog.size()) return true;
+    std::string kept = backlogFrom(backlogFirstByteOffset());
+    long long end = s.master_offset;
+    resizeBacklog(size);
+    s.master_offset = end - static_cast<long long>(kept.size());
+    appendToBacklog(kept);
+    return true;
+  });
   uv_timer_init(server.loop, &st.cron);
   uv_timer_start(&st.cron, replicationCron, 1000, 1000);
   uv_unref(reinterpret_cast<uv_handle_t*>(&st.cron));

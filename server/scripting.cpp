@@ -27,6 +27,7 @@
 #include "common/util.h"
 #include "server/db.h"
 #include "server/networking.h"
+#include "server/replication.h"
 #include "server/scripting_hooks.h"
 
 namespace osprey {
@@ -54,11 +55,28 @@ bool scriptPrepare(Client& caller, uint64_t flags, bool ro_command) {
     caller.r().error("ERR Can not run script on cluster, 'no-cluster' flag is set.");
     return false;
   }
-  // allow-oom / allow-stale / replica checks arrive with maxmemory and replication.
-  // A script that may write is refused while RDB saving fails (the dispatcher's MISCONF,
-  // as Redis counts such a script as a write command).
-  if (!(flags & SCRIPT_FLAG_NO_WRITES) && writeCommandsDeniedByDiskError() && !caller.is_master) {
-    caller.r().error(kMisconfError);
+  // allow-oom arrives with maxmemory. A script that may write is refused on a read-only
+  // replica, while RDB saving fails (the dispatcher's MISCONF, as Redis counts such a script
+  // as a write command), and without enough good replicas.
+  if (!(flags & SCRIPT_FLAG_NO_WRITES) && !caller.is_master) {
+    if (replicationIAmReplica() && cfg().replica_read_only) {
+      caller.r().error("READONLY Can not run script with write flag on readonly replica");
+      return false;
+    }
+    if (writeCommandsDeniedByDiskError()) {
+      caller.r().error(kMisconfError);
+      return false;
+    }
+    if (!replicationEnoughGoodReplicas()) {
+      caller.r().error(kNoReplicasError);
+      return false;
+    }
+  }
+  if (!(flags & SCRIPT_FLAG_ALLOW_STALE) && replicationIAmReplica() && !replicationLinkUp() &&
+      !cfg().replica_serve_stale_data) {
+    caller.r().error(
+        "MASTERDOWN Link with MASTER is down, replica-serve-stale-data is set to 'no' and "
+        "'allow-stale' flag is not set on the script.");
     return false;
   }
   if (ro_command && !(flags & SCRIPT_FLAG_NO_WRITES)) {
@@ -213,9 +231,16 @@ bool scriptCall(std::vector<std::string>& argv, ReplyCapture& out) {
     return refuse(out, "ERR Wrong number of args calling Redis command from script");
   if (cmd->has(CMD_NOSCRIPT) && !g_script_disable_deny_script)
     return refuse(out, "ERR This Redis command is not allowed from script");
+  if (replicationIAmReplica() && !replicationLinkUp() && !cfg().replica_serve_stale_data &&
+      !cmd->has(CMD_STALE) && !run->caller->is_master)
+    return refuse(out, err::kMasterDown);
   if (cmd->has(CMD_WRITE)) {
     if (run->read_only) return refuse(out, "ERR Write commands are not allowed from read-only scripts.");
-    if (writeCommandsDeniedByDiskError() && !run->caller->is_master) return refuse(out, kMisconfError);
+    if (!run->caller->is_master) {
+      if (replicationIAmReplica() && cfg().replica_read_only) return refuse(out, err::kReadonlyReplica);
+      if (writeCommandsDeniedByDiskError()) return refuse(out, kMisconfError);
+      if (!replicationEnoughGoodReplicas()) return refuse(out, kNoReplicasError);
+    }
     // Once a write ran the script can no longer be killed (its effects would be partial).
     run->wrote = true;
   }
