@@ -35,6 +35,7 @@
 #include <uv.h>
 
 #include <algorithm>
+#include <climits>
 #include <cerrno>
 #include <cstring>
 #include <set>
@@ -163,6 +164,33 @@ struct MasterLink {
 MasterLink& L() {
   static MasterLink link;
   return link;
+}
+
+// FAILOVER (Redis's failover_state): pause writes, wait until the target replica acked our
+// whole stream, then become its replica with "PSYNC <id> <offset> FAILOVER", which makes it
+// promote itself before it answers.
+enum FailoverState { NO_FAILOVER = 0, FAILOVER_WAIT_FOR_SYNC, FAILOVER_IN_PROGRESS };
+
+struct Failover {
+  FailoverState state = NO_FAILOVER;
+  std::string host;      // target ("" until chosen when FAILOVER named none)
+  long long port = 0;
+  long long end_ms = 0;  // TIMEOUT deadline, 0 = none
+  bool force = false;
+  bool paused_writes = false;  // we started the write pause (so we end it)
+};
+
+Failover& F() {
+  static Failover f;
+  return f;
+}
+
+const char* failoverStateName() {
+  switch (F().state) {
+    case FAILOVER_WAIT_FOR_SYNC: return "waiting-for-sync";
+    case FAILOVER_IN_PROGRESS: return "failover-in-progress";
+    default: return "no-failover";
+  }
 }
 
 bool isReplicaRole() { return !cfg().replicaof_host.empty(); }
@@ -316,6 +344,8 @@ void shiftReplicationId() {
 
 // ==== MASTER ================================================================================
 
+void unsetMaster();  // REPLICA section: PSYNC ... FAILOVER promotes us
+
 std::string replicaName(const Client& c, const PendingConf& conf) {
   std::string ip = conf.ip;
   if (ip.empty()) ip = c.addr.substr(0, c.addr.rfind(':'));
@@ -438,12 +468,21 @@ void syncCommand(Client& c) {
     c.r().error("ERR Replica can't interact with the keyspace");
     return;
   }
+  // PSYNC <id> <offset> FAILOVER: our master hands its role over to us.
+  if (c.argc() > 3 && equalsIgnoreCase(c.arg(0), "psync") && equalsIgnoreCase(c.arg(3), "failover")) {
+    if (c.arg(1) != R().id) {
+      c.r().error("ERR PSYNC FAILOVER replid must match my replid.");
+      return;
+    }
+    unsetMaster();
+    serverLog(LogLevel::Notice, "MASTER MODE enabled (failover request from '{}')", clientInfoString(c));
+  }
   // A replica serves its own replicas only while its data follows a master.
   if (isReplicaRole() && L().state != REPL_STATE_CONNECTED) {
     c.r().error("NOMASTERLINK Can't SYNC while not connected with my master");
     return;
   }
-  if (c.argc() == 3 && equalsIgnoreCase(c.arg(0), "psync")) {
+  if (c.argc() >= 3 && equalsIgnoreCase(c.arg(0), "psync")) {
     long long offset;
     if (!string2ll(c.arg(2), &offset)) {
       c.r().error("ERR value is not an integer or out of range");
@@ -459,6 +498,7 @@ void syncCommand(Client& c) {
 }
 
 void sendAckToMaster();
+void unsetMaster();
 
 void replconfCommand(Client& c) {
   if (c.argc() % 2 == 0) {
@@ -541,6 +581,8 @@ void replconfCommand(Client& c) {
 
 void onLinkEvent(uv_poll_t* h, int status, int events);
 void replicationCacheMaster();
+void clearFailoverState();
+void abortFailover(const char* reason);
 
 const char* linkStateName(ReplLinkState st) {
   switch (st) {
@@ -687,6 +729,7 @@ void sendPsync() {
   auto& l = L();
   auto& st = R();
   std::string id = "?", off = "-1";
+  bool failover = F().state == FAILOVER_IN_PROGRESS;
   if (l.have_cached) {
     id = st.id;
     off = std::to_string(st.master_offset + 1);
@@ -694,7 +737,10 @@ void sendPsync() {
   } else {
     serverLog(LogLevel::Notice, "Partial resynchronization not possible (no cached master)");
   }
-  linkSend(respCommand({"PSYNC", id, off}));
+  if (failover)
+    linkSend(respCommand({"PSYNC", id, off, "FAILOVER"}));
+  else
+    linkSend(respCommand({"PSYNC", id, off}));
   l.state = REPL_STATE_RECEIVE_PSYNC_REPLY;
 }
 
@@ -973,6 +1019,7 @@ void advanceHandshake() {
             l.full_offset = -1;
           }
           serverLog(LogLevel::Notice, "Full resync from master: {}:{}", l.full_id, l.full_offset);
+          if (F().state == FAILOVER_IN_PROGRESS) clearFailoverState();
           if (l.have_cached) {
             serverLog(LogLevel::Notice, "Discarding previously cached master state.");
             l.have_cached = false;
@@ -1001,6 +1048,7 @@ void advanceHandshake() {
           if (!st.backlog_active) activateBacklog();
           l.have_cached = false;
           serverLog(LogLevel::Notice, "MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.");
+          if (F().state == FAILOVER_IN_PROGRESS) clearFailoverState();
           createMasterClient(l.cached_db);
           return;
         }
@@ -1013,6 +1061,7 @@ void advanceHandshake() {
           serverLog(LogLevel::Warning, "Unexpected reply to PSYNC from master: {}", line);
         }
         cancelHandshake();
+        if (F().state == FAILOVER_IN_PROGRESS) abortFailover("Failover target rejected psync request");
         return;
       }
       case REPL_STATE_TRANSFER:
@@ -1238,6 +1287,159 @@ void waitCommand(Client& c) {
   g_getack_pending = true;
 }
 
+// ==== FAILOVER ==============================================================================
+
+Replica* findReplicaByAddr(const std::string& host, long long port) {
+  for (auto& rep : R().replicas)
+    if (liveClient(rep.client_id) && equalsIgnoreCase(rep.ip, host) && rep.listening_port == port) return &rep;
+  return nullptr;
+}
+
+void pauseWritesForFailover() {
+  auto& f = F();
+  if (server.pause_end_ms == 0) {
+    server.pause_end_ms = LLONG_MAX;
+    server.pause_write_only = true;
+    f.paused_writes = true;
+  }
+}
+
+void clearFailoverState() {
+  auto& f = F();
+  f.state = NO_FAILOVER;
+  f.host.clear();
+  f.port = 0;
+  f.end_ms = 0;
+  f.force = false;
+  // The postponed writes resume (on a replica now: they get -READONLY, as in Redis).
+  if (f.paused_writes && server.pause_end_ms == LLONG_MAX) unpauseClients();
+  f.paused_writes = false;
+}
+
+void abortFailover(const char* reason) {
+  auto& f = F();
+  if (f.state == NO_FAILOVER) return;
+  if (f.host.empty())
+    serverLog(LogLevel::Notice, "FAILOVER to any replica aborted: {}", reason);
+  else
+    serverLog(LogLevel::Notice, "FAILOVER to {}:{} aborted: {}", f.host, f.port, reason);
+  if (f.state == FAILOVER_IN_PROGRESS) {
+    f.state = NO_FAILOVER;  // unsetMaster must not see a failover running
+    unsetMaster();
+  }
+  clearFailoverState();
+}
+
+// Redis's updateFailoverStatus: the timeout, or the target (or any replica) caught up.
+void updateFailoverStatus() {
+  auto& f = F();
+  if (f.state != FAILOVER_WAIT_FOR_SYNC) return;
+  if (f.end_ms && f.end_ms <= server.mstime_cached) {
+    if (f.force) {
+      serverLog(LogLevel::Notice, "FAILOVER to {}:{} time out exceeded, failing over.", f.host, f.port);
+      f.state = FAILOVER_IN_PROGRESS;
+      setMaster(f.host, f.port);
+    } else {
+      abortFailover("Replica never caught up before timeout");
+    }
+    return;
+  }
+  Replica* rep = nullptr;
+  if (!f.host.empty()) {
+    rep = findReplicaByAddr(f.host, f.port);
+  } else {
+    for (auto& r : R().replicas)
+      if (liveClient(r.client_id) && r.ack_offset == R().master_offset) {
+        rep = &r;
+        f.host = r.ip;
+        f.port = r.listening_port;
+        break;
+      }
+  }
+  if (rep && rep->ack_offset == R().master_offset) {
+    f.state = FAILOVER_IN_PROGRESS;
+    serverLog(LogLevel::Notice, "Failover target {}:{} is synced, failing over.", f.host, f.port);
+    setMaster(f.host, f.port);
+  }
+}
+
+// FAILOVER [TO host port [FORCE]] [ABORT] [TIMEOUT ms]
+void failoverCommand(Client& c) {
+  if (cfg().cluster_enabled) {
+    c.r().error("ERR FAILOVER not allowed in cluster mode.");
+    return;
+  }
+  bool abort = false, force = false;
+  long long timeout = 0, port = 0;
+  const std::string* host = nullptr;
+  for (size_t j = 1; j < c.argc(); j++) {
+    if (equalsIgnoreCase(c.arg(j), "abort") && !abort) {
+      abort = true;
+    } else if (equalsIgnoreCase(c.arg(j), "timeout") && j + 1 < c.argc() && timeout <= 0) {
+      if (!getLongLongOrReply(c, c.arg(j + 1), &timeout)) return;
+      if (timeout <= 0) {
+        c.r().error("ERR FAILOVER timeout must be greater than 0");
+        return;
+      }
+      j++;
+    } else if (equalsIgnoreCase(c.arg(j), "to") && j + 2 < c.argc() && !host) {
+      if (!getLongLongOrReply(c, c.arg(j + 2), &port)) return;
+      host = &c.arg(j + 1);
+      j += 2;
+    } else if (equalsIgnoreCase(c.arg(j), "force") && !force) {
+      force = true;
+    } else {
+      replySyntaxError(c);
+      return;
+    }
+  }
+  auto& f = F();
+  if (abort) {
+    if (f.state == NO_FAILOVER) {
+      c.r().error("ERR No failover in progress.");
+      return;
+    }
+    abortFailover("Failover manually aborted");
+    c.r().ok();
+    return;
+  }
+  if (force && (!timeout || !host)) {
+    c.r().error("ERR FAILOVER with force option requires both a timeout and target HOST and IP.");
+    return;
+  }
+  if (f.state != NO_FAILOVER) {
+    c.r().error("ERR FAILOVER already in progress.");
+    return;
+  }
+  if (isReplicaRole()) {
+    c.r().error("ERR FAILOVER is not valid when server is a replica.");
+    return;
+  }
+  pruneReplicas();
+  if (R().replicas.empty()) {
+    c.r().error("ERR FAILOVER requires connected replicas.");
+    return;
+  }
+  if (host) {
+    if (!findReplicaByAddr(*host, port)) {
+      c.r().error("ERR FAILOVER target HOST and PORT is not a replica.");
+      return;
+    }
+    f.host = *host;
+    f.port = port;
+    serverLog(LogLevel::Notice, "FAILOVER requested to {}:{}.", *host, port);
+  } else {
+    serverLog(LogLevel::Notice, "FAILOVER requested to any replica.");
+  }
+  f.end_ms = timeout ? server.mstime_cached + timeout : 0;
+  f.force = force;
+  f.state = FAILOVER_WAIT_FOR_SYNC;
+  pauseWritesForFailover();
+  // Ask the replicas where they are now rather than at their next periodic ACK.
+  g_getack_pending = true;
+  c.r().ok();
+}
+
 // ==== CRON ==================================================================================
 
 // Keys written with an expiry by clients of a writable replica (db id, key).
@@ -1319,8 +1521,8 @@ void replicationCron(uv_timer_t*) {
     appendToBacklog(ping);
     writeToReplicas(ping);
   }
-  // Replicas waiting for the diskless snapshot get a newline every second (keepalive).
   processWaiters(true);
+  updateFailoverStatus();
 }
 
 // ---- Commands table ----
@@ -1342,6 +1544,8 @@ const CommandRow kRows[] = {
     {"wait", 3, "noscript", "@slow @connection", 0, 0, 0, waitCommand, "generic", "3.0.0",
      "Wait for the synchronous replication of all the write commands sent in the context of the current connection",
      "O(1)", "request_policy:all_shards response_policy:agg_min"},
+    {"failover", -1, "admin noscript stale", "@admin @slow @dangerous", 0, 0, 0, failoverCommand,
+     "server", "6.2.0", "Start a coordinated failover between this server and one of its replicas.", "O(1)"},
 };
 
 }  // namespace
@@ -1373,7 +1577,7 @@ bool replicationCommandFromMaster() {
 
 bool replicationLinkUp() { return L().state == REPL_STATE_CONNECTED; }
 
-bool replicationFailoverInProgress() { return false; }
+bool replicationFailoverInProgress() { return F().state != NO_FAILOVER; }
 
 void replicationMasterBytesParsed(Client& c, std::string_view bytes) {
   if (&c == L().master) L().multi_pending.append(bytes);
@@ -1416,7 +1620,10 @@ void replicationOnClientFreed(Client& c) {
     }
 }
 
-void replicationAckReceived() { processWaiters(false); }
+void replicationAckReceived() {
+  processWaiters(false);
+  updateFailoverStatus();
+}
 
 void replicationBeforeSleep() {
   if (g_getack_pending) {
@@ -1572,7 +1779,7 @@ void replicationInfo(std::string& s) {
   }
   if (cfg().min_replicas_to_write && cfg().min_replicas_max_lag)
     s += "min_slaves_good_slaves:" + std::to_string(goodReplicas()) + "\r\n";
-  s += "master_failover_state:no-failover\r\n";
+  s += std::string("master_failover_state:") + failoverStateName() + "\r\n";
   s += "master_replid:" + st.id + "\r\n";
   s += "master_replid2:" + st.id2 + "\r\n";
   s += "master_repl_offset:" + std::to_string(st.master_offset) + "\r\n";
