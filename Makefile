@@ -86,11 +86,13 @@ busy: $(BINDIR)/osprey-server
 	python3 tests/integration/test_busy.py $(BINDIR)/osprey-server
 
 # Whole-server scenarios checked against the real redis-server: persistence, the RDB format
-# both ways, replication to a real replica, COMMAND INFO / DOCS.
+# both ways, replication to a real replica and from a real master (test_replica: ~40 s),
+# COMMAND INFO / DOCS.
 system: $(BINDIR)/osprey-server
 	python3 tests/integration/test_persistence.py $(BINDIR)/osprey-server
 	python3 tests/integration/test_rdb.py $(BINDIR)/osprey-server
 	python3 tests/integration/test_replication.py $(BINDIR)/osprey-server
+	python3 tests/integration/test_replica.py $(BINDIR)/osprey-server
 	python3 tests/integration/test_command_docs.py $(BINDIR)/osprey-server
 
 compat-smoke: $(BINDIR)/osprey-server
