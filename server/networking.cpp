@@ -396,11 +396,14 @@ bool writeToClient(Client* c) {
       freeClient(c);
       return false;
     }
-    int want = c->protected_ || c->postponed ? 0 : UV_READABLE;
+    // A paused master link is still read (slave_read_repl_offset grows), not applied.
+    bool held = c->postponed && !c->is_master;
+    int want = c->protected_ || held ? 0 : UV_READABLE;
     if (c->close_asap) want = 0;
     setPollEvents(c, want);
   } else {
-    int want = UV_WRITABLE | (c->protected_ || c->postponed || c->close_asap ? 0 : UV_READABLE);
+    bool held = c->postponed && !c->is_master;
+    int want = UV_WRITABLE | (c->protected_ || held || c->close_asap ? 0 : UV_READABLE);
     setPollEvents(c, want);
   }
   return true;
@@ -466,7 +469,8 @@ void processInputBuffer(Client* c) {
     c->last_interaction = server.mstime_cached;
     bool go_on = processCommand(*c);
     // Our master's stream: the applied bytes advance our offset and go on to our replicas.
-    if (c->is_master) replicationMasterCommandDone(*c);
+    // (A command held by CLIENT PAUSE is counted when it runs, in resumeClient.)
+    if (c->is_master && !c->postponed) replicationMasterCommandDone(*c);
     if (c->reply_mode == ReplyMode::Skip) c->reply_mode = ReplyMode::On;
     applyReplyMode(*c);
     if (!c->out.empty() || c->close_after_reply) queueClientWrite(c);
@@ -554,6 +558,7 @@ void resumeClient(Client* c) {
     c->postponed = false;
     if (!c->argv.empty()) {
       processCommand(*c);
+      if (c->is_master && !c->postponed) replicationMasterCommandDone(*c);
       if (c->reply_mode == ReplyMode::Skip) c->reply_mode = ReplyMode::On;
       applyReplyMode(*c);
       if (!c->out.empty()) queueClientWrite(c);
