@@ -1725,7 +1725,15 @@ void replicationInit() {
   uv_timer_init(server.loop, &st.cron);
   uv_timer_start(&st.cron, replicationCron, 1000, 1000);
   uv_unref(reinterpret_cast<uv_handle_t*>(&st.cron));
-  // The first connection is made by the first cron tick, as Redis's.
+  // replicaof in the config: connect as soon as the loop runs (after "Ready to accept
+  // connections", as Redis logs it).
+  if (isReplicaRole()) {
+    static uv_timer_t first_connect;
+    uv_timer_init(server.loop, &first_connect);
+    uv_timer_start(&first_connect, [](uv_timer_t*) {
+      if (isReplicaRole() && L().state == REPL_STATE_CONNECT) connectWithMaster();
+    }, 0, 0);
+  }
 }
 
 void replicationInfo(std::string& s) {
