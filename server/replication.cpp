@@ -580,7 +580,7 @@ void replconfCommand(Client& c) {
 // closes the socket and goes back to CONNECT; the cron retries every second.
 
 void onLinkEvent(uv_poll_t* h, int status, int events);
-void replicationCacheMaster();
+void replicationCacheMaster(const Client& master);
 void clearFailoverState();
 void abortFailover(const char* reason);
 
@@ -1206,11 +1206,12 @@ void sendAckToMaster() {
 // ==== PSYNC CACHE ===========================================================================
 
 // The master client is gone: remember where we are, so the next PSYNC continues from here.
-void replicationCacheMaster() {
+void replicationCacheMaster(const Client& master) {
   auto& l = L();
   serverLog(LogLevel::Notice, "Caching the disconnected master state.");
   l.have_cached = true;
-  l.cached_db = l.master && l.master->db ? l.master->db->id : 0;
+  // The stream goes on in the db it was in: the master sends no SELECT on a partial resync.
+  l.cached_db = master.db ? master.db->id : 0;
   // An unfinished transaction is dropped with the client: its bytes were never counted.
   l.multi_pending.clear();
 }
@@ -1601,7 +1602,7 @@ void replicationOnClientFreed(Client& c) {
     l.master = nullptr;
     if (!isReplicaRole()) return;  // REPLICAOF NO ONE: nothing to cache
     serverLog(LogLevel::Notice, "Connection with master lost.");
-    replicationCacheMaster();
+    replicationCacheMaster(c);
     l.state = REPL_STATE_CONNECT;
     l.down_since = unixNow();
     // Reconnect at once, as Redis does (the cron retries when it fails).

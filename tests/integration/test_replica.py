@@ -6,7 +6,8 @@ usage: test_replica.py <osprey-server> [reference redis-server]
 1. An Osprey replica of a real master, with a disk and with a diskless ($EOF:) transfer,
    next to a real replica of the same master: both reach the master's offset and DEBUG
    DIGEST after the sync and after a stream of writes of every kind (expiries, a script,
-   MULTI/EXEC, SELECT, FLUSHDB); INFO replication and ROLE of the two replicas are equal
+   MULTI/EXEC, SELECT, FLUSHDB) and after a partial resynchronisation (link killed while the
+   stream is in db 4); INFO replication and ROLE of the two replicas are equal
    field for field (save the seconds since the last I/O); writes are refused with READONLY.
 2. A real replica chained off the Osprey replica receives the same stream (same digest, same
    offset as the top master).
@@ -126,6 +127,18 @@ def test_replica_of_real_master(binary, reference, diskless):
         check("[%s] TTL kept" % mode, run(osp, ("TTL", "s1"))[0] in (b":1000\r\n", b":999\r\n"), True)
         check("[%s] writes refused" % mode, osp.call("SET", "x", "1"),
               b"-READONLY You can't write against a read only replica.\r\n")
+
+        # A dropped link resumes partially in the db the stream was in (no SELECT follows).
+        run(master, ("SET", "in4", "before-kill"), db=4)
+        check("[%s] synced before the link drop" % mode, wait_for(lambda: synced(master, osp, real)), True)
+        osp.call("CLIENT", "KILL", "TYPE", "MASTER")
+        run(master, ("SET", "in4b", "after-kill"), db=4)
+        check("[%s] partial resync after the link drop" % mode,
+              wait_for(lambda: synced(master, osp, real)) and
+              "Master accepted a Partial Resynchronization" in open(osp.log).read(), True)
+        check("[%s] the stream went on in db 4" % mode, tr.Conn_get(osp, 4, "in4b"), b"$10\r\nafter-kill\r\n")
+        check("[%s] DEBUG DIGEST after the partial resync" % mode, osp.call("DEBUG", "DIGEST"),
+              master.call("DEBUG", "DIGEST"))
 
         # Both replicas wait until an ACK has been exchanged so the fields are settled.
         time.sleep(1.2)
