@@ -68,6 +68,12 @@ struct Replica {
   long long ack_offset = 0;  // last REPLCONF ACK
   long long ack_time = 0;    // unix seconds of the last ACK (or of the sync)
   bool psync2 = false;       // REPLCONF capa psync2
+  // Waiting for a diskless snapshot (repl-diskless-sync-delay): not sent the stream yet,
+  // answered only newlines; INFO says state=wait_bgsave, ROLE does not list it.
+  bool waiting = false;
+  bool psync = false;        // it asked with PSYNC (answer +FULLRESYNC first)
+  bool functions_only = false;
+  long long wait_since = 0;  // unix seconds
   std::string name() const {  // as Redis names replicas in its log
     return ip + ":" + (listening_port ? std::to_string(listening_port) : "<unknown-replica-port>");
   }
@@ -78,6 +84,7 @@ struct PendingConf {
   std::string ip;
   int listening_port = 0;
   bool psync2 = false;
+  bool eof = false;             // REPLCONF capa eof: may receive a diskless ($EOF:) transfer
   bool functions_only = false;  // REPLCONF rdb-filter-only functions (redis-cli --functions-rdb)
 };
 
@@ -165,6 +172,16 @@ MasterLink& L() {
   static MasterLink link;
   return link;
 }
+
+// WAIT: clients blocked until enough replicas acked an offset.
+struct Waiter {
+  uint64_t client_id;
+  long long offset;      // the master offset the client's writes reached
+  long long numreplicas;
+  long long timeout_ms;  // absolute, 0 = forever
+};
+std::vector<Waiter> g_waiters;
+bool g_getack_pending = false;  // send REPLCONF GETACK before the loop sleeps
 
 // FAILOVER (Redis's failover_state): pause writes, wait until the target replica acked our
 // whole stream, then become its replica with "PSYNC <id> <offset> FAILOVER", which makes it
@@ -274,7 +291,7 @@ std::string backlogFrom(long long offset) {
 void writeToReplicas(std::string_view data) {
   for (auto& rep : R().replicas) {
     Client* c = liveClient(rep.client_id);
-    if (!c) continue;
+    if (!c || rep.waiting) continue;  // its snapshot will include this
     c->out.append(data);
     queueClientWrite(c);
   }
@@ -365,7 +382,10 @@ RdbReplInfo currentReplInfo() {
   return info;
 }
 
-// Sends the snapshot and makes c an online replica. `psync`: answer +FULLRESYNC first.
+void sendSnapshot(Client& c, Replica& rep);
+
+// Makes c a replica and sends it the snapshot (after the diskless delay, when one applies).
+// `psync`: answer +FULLRESYNC first.
 void fullResync(Client& c, bool psync) {
   auto& st = R();
   PendingConf conf = st.pending[c.id];
@@ -375,9 +395,39 @@ void fullResync(Client& c, bool psync) {
   st.stat_sync_full++;
   if (!st.backlog_active) createBacklog();
 
+  Replica rep;
+  rep.client_id = c.id;
+  rep.ip = name.substr(0, name.rfind(':'));
+  rep.listening_port = conf.listening_port;
+  rep.ack_offset = 0;
+  rep.ack_time = unixNow();
+  rep.psync2 = conf.psync2;
+  rep.psync = psync;
+  rep.functions_only = conf.functions_only;
+  // A diskless master waits repl-diskless-sync-delay seconds for more replicas to share
+  // the transfer, as Redis does (a replica without capa eof gets a disk-style transfer).
+  if (cfg().repl_diskless_sync && conf.eof && cfg().repl_diskless_sync_delay > 0 && !isReplicaRole()) {
+    rep.waiting = true;
+    rep.wait_since = unixNow();
+    st.replicas.push_back(rep);
+    serverLog(LogLevel::Notice, "Delay next BGSAVE for diskless SYNC");
+    return;
+  }
+  st.replicas.push_back(rep);
+  sendSnapshot(c, st.replicas.back());
+}
+
+// Sends the snapshot to a replica (now or once its diskless delay is over); from then on it
+// receives the stream.
+void sendSnapshot(Client& c, Replica& rep) {
+  auto& st = R();
+  std::string name = rep.name();
+  rep.waiting = false;
+  rep.ack_time = unixNow();
+  bool psync = rep.psync;
   RdbReplInfo info = currentReplInfo();
   std::string rdb;
-  if (conf.functions_only) {
+  if (rep.functions_only) {
     // The snapshot without the keyspace: save while the databases are swapped for empty ones.
     std::vector<Db> empty(server.dbs.size());
     for (size_t i = 0; i < empty.size(); i++) empty[i].id = static_cast<int>(i);
@@ -395,16 +445,33 @@ void fullResync(Client& c, bool psync) {
   queueClientWrite(&c);
   // The snapshot was taken in some db context: the next effect names its db again.
   if (!isReplicaRole()) st.seldb = -1;
-
-  Replica rep;
-  rep.client_id = c.id;
-  rep.ip = name.substr(0, name.rfind(':'));
-  rep.listening_port = conf.listening_port;
-  rep.ack_offset = 0;
-  rep.ack_time = unixNow();
-  rep.psync2 = conf.psync2;
-  st.replicas.push_back(rep);
   serverLog(LogLevel::Notice, "Synchronization with replica {} succeeded", name);
+}
+
+// Cron: the waiting replicas get their snapshot once the delay is over (or enough of them
+// wait); meanwhile a newline each second keeps their link alive.
+void startPendingSyncs() {
+  auto& st = R();
+  long long oldest = 0;
+  long long count = 0;
+  for (auto& rep : st.replicas)
+    if (rep.waiting && liveClient(rep.client_id)) {
+      count++;
+      if (!oldest || rep.wait_since < oldest) oldest = rep.wait_since;
+    }
+  if (!count) return;
+  long long max = cfg().repl_diskless_sync_max_replicas;
+  bool go = unixNow() - oldest >= cfg().repl_diskless_sync_delay || (max > 0 && count >= max);
+  for (auto& rep : st.replicas) {
+    Client* c = liveClient(rep.client_id);
+    if (!rep.waiting || !c) continue;
+    if (go) {
+      sendSnapshot(*c, rep);
+    } else {
+      c->out.append("\n");
+      queueClientWrite(c);
+    }
+  }
 }
 
 // PSYNC <replid> <offset>: continue from the backlog when possible.
@@ -523,6 +590,7 @@ void replconfCommand(Client& c) {
       conf.ip = val;
     } else if (equalsIgnoreCase(opt, "capa")) {
       if (equalsIgnoreCase(val, "psync2")) conf.psync2 = true;
+      if (equalsIgnoreCase(val, "eof")) conf.eof = true;
     } else if (equalsIgnoreCase(opt, "ack")) {
       // Sent by replicas only; never answered.
       Replica* rep = findReplica(c.id);
@@ -1120,10 +1188,29 @@ void onLinkEvent(uv_poll_t*, int status, int events) {
 
 // ---- The replica's own commands ----
 
+// Clients blocked on keys (or in WAIT) would otherwise be served by the master's stream
+// later: they are answered with an error and closed, as Redis's disconnectAllBlockedClients.
+// Clients held by CLIENT PAUSE are not: their command has not started.
+void disconnectAllBlockedClients() {
+  std::vector<Client*> victims;
+  for (Client* c : server.client_list)
+    if (c->blocked && !c->postponed && !c->is_master) victims.push_back(c);
+  for (Client* c : victims) {
+    c->r().error("UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)");
+    g_waiters.erase(std::remove_if(g_waiters.begin(), g_waiters.end(),
+                                   [&](const Waiter& w) { return w.client_id == c->id; }),
+                    g_waiters.end());
+    unblockClient(*c);
+    c->close_after_reply = true;
+    queueClientWrite(c);
+  }
+}
+
 // Redis's replicationSetMaster: follow host:port (the link restarts from CONNECT).
 void setMaster(const std::string& host, long long port) {
   auto& l = L();
   bool was_master = !isReplicaRole();
+  disconnectAllBlockedClients();
   cfg().replicaof_host = host;
   cfg().replicaof_port = port;
   logSetRole('S');
@@ -1218,14 +1305,6 @@ void replicationCacheMaster(const Client& master) {
 
 // ==== WAIT AND GOOD REPLICAS ================================================================
 
-struct Waiter {
-  uint64_t client_id;
-  long long offset;      // the master offset the client's writes reached
-  long long numreplicas;
-  long long timeout_ms;  // absolute, 0 = forever
-};
-std::vector<Waiter> g_waiters;
-bool g_getack_pending = false;  // send REPLCONF GETACK before the loop sleeps
 
 long long replicasAckedAt(long long offset) {
   long long n = 0;
@@ -1238,7 +1317,7 @@ size_t goodReplicas() {
   long long now = unixNow();
   size_t good = 0;
   for (const auto& rep : R().replicas)
-    if (liveClient(rep.client_id) && now - rep.ack_time <= cfg().min_replicas_max_lag) good++;
+    if (liveClient(rep.client_id) && !rep.waiting && now - rep.ack_time <= cfg().min_replicas_max_lag) good++;
   return good;
 }
 
@@ -1422,8 +1501,13 @@ void failoverCommand(Client& c) {
     return;
   }
   if (host) {
-    if (!findReplicaByAddr(*host, port)) {
+    Replica* target = findReplicaByAddr(*host, port);
+    if (!target) {
       c.r().error("ERR FAILOVER target HOST and PORT is not a replica.");
+      return;
+    }
+    if (target->waiting) {
+      c.r().error("ERR FAILOVER target replica is not online.");
       return;
     }
     f.host = *host;
@@ -1522,6 +1606,7 @@ void replicationCron(uv_timer_t*) {
     appendToBacklog(ping);
     writeToReplicas(ping);
   }
+  if (!isReplicaRole()) startPendingSyncs();
   processWaiters(true);
   updateFailoverStatus();
 }
@@ -1783,7 +1868,7 @@ void replicationInfo(std::string& s) {
   for (size_t i = 0; i < st.replicas.size(); i++) {
     const auto& rep = st.replicas[i];
     s += "slave" + std::to_string(i) + ":ip=" + rep.ip + ",port=" + std::to_string(rep.listening_port) +
-         ",state=online,offset=" + std::to_string(rep.ack_offset) +
+         ",state=" + (rep.waiting ? "wait_bgsave" : "online") + ",offset=" + std::to_string(rep.ack_offset) +
          ",lag=" + std::to_string(now - rep.ack_time) + "\r\n";
   }
   if (cfg().min_replicas_to_write && cfg().min_replicas_max_lag)
@@ -1816,8 +1901,11 @@ void replicationRole(Client& c) {
   c.r().arrayLen(3);
   c.r().bulk("master");
   c.r().integer(st.master_offset);
-  c.r().arrayLen(st.replicas.size());
+  size_t online = 0;
+  for (const auto& rep : st.replicas) online += rep.waiting ? 0 : 1;
+  c.r().arrayLen(online);
   for (const auto& rep : st.replicas) {
+    if (rep.waiting) continue;  // only replicas that receive the stream, as Redis
     c.r().arrayLen(3);
     c.r().bulk(rep.ip);
     c.r().bulk(std::to_string(rep.listening_port));
