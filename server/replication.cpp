@@ -1483,10 +1483,6 @@ void failoverCommand(Client& c) {
     c.r().ok();
     return;
   }
-  if (force && (!timeout || !host)) {
-    c.r().error("ERR FAILOVER with force option requires both a timeout and target HOST and IP.");
-    return;
-  }
   if (f.state != NO_FAILOVER) {
     c.r().error("ERR FAILOVER already in progress.");
     return;
@@ -1498,6 +1494,10 @@ void failoverCommand(Client& c) {
   pruneReplicas();
   if (R().replicas.empty()) {
     c.r().error("ERR FAILOVER requires connected replicas.");
+    return;
+  }
+  if (force && (!timeout || !host)) {
+    c.r().error("ERR FAILOVER with force option requires both a timeout and target HOST and IP.");
     return;
   }
   if (host) {
