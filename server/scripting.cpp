@@ -233,7 +233,7 @@ bool scriptCall(std::vector<std::string>& argv, ReplyCapture& out) {
     return refuse(out, "ERR This Redis command is not allowed from script");
   if (replicationIAmReplica() && !replicationLinkUp() && !cfg().replica_serve_stale_data &&
       !cmd->has(CMD_STALE) && !run->caller->is_master)
-    return refuse(out, err::kMasterDown);
+    return refuse(out, "ERR Can not execute the command on a stale replica");
   if (cmd->has(CMD_WRITE)) {
     if (run->read_only) return refuse(out, "ERR Write commands are not allowed from read-only scripts.");
     if (!run->caller->is_master) {
