@@ -1,9 +1,9 @@
 // server/replication.cpp — replication, both roles (see replication.h).
 //
-// Sections: STATE · BACKLOG · MASTER (SYNC / PSYNC / REPLCONF, the replica stream) ·
-// REPLICA (REPLICAOF, the handshake state machine, the transfer, the master client) ·
-// PSYNC CACHE (what a replica keeps to continue partially) · WAIT AND GOOD REPLICAS ·
-// CRON · INFO AND ROLE.
+// Sections: STATE · BACKLOG · MASTER (SYNC / PSYNC / REPLCONF, the replica stream, the
+// diskless delay) · REPLICA (REPLICAOF, the handshake state machine, the transfer, the
+// master client) · PSYNC CACHE (what a replica keeps to continue partially) · WAIT AND GOOD
+// REPLICAS · FAILOVER · CRON · Public (INFO replication, ROLE, the dispatcher's checks).
 //
 // Shape of the stream, as Redis 7.0 writes it:
 //   PSYNC <id> <offset>  ->  "+FULLRESYNC <id> <offset>\r\n" "$<len>\r\n<rdb>"  (no CRLF after)
