@@ -126,11 +126,13 @@ busy: $(BINDIR)/osprey-server
 	python3 tests/integration/test_busy.py $(BINDIR)/osprey-server
 
 # Whole-server scenarios checked against the real redis-server: persistence, the RDB format
-# both ways, replication to a real replica, COMMAND INFO / DOCS.
+# both ways, replication to a real replica and from a real master (test_replica: ~40 s),
+# maxmemory and STICK, non-atomic scripts, COMMAND INFO / DOCS, ACL files, Sentinel.
 system: $(BINDIR)/osprey-server $(BINDIR)/osprey-sentinel
 	python3 tests/integration/test_persistence.py $(BINDIR)/osprey-server
 	python3 tests/integration/test_rdb.py $(BINDIR)/osprey-server
 	python3 tests/integration/test_replication.py $(BINDIR)/osprey-server
+	python3 tests/integration/test_replica.py $(BINDIR)/osprey-server
 	python3 tests/integration/test_maxmemory.py $(BINDIR)/osprey-server
 	python3 tests/integration/test_nonatomic.py $(BINDIR)/osprey-server
 	python3 tests/integration/test_command_docs.py $(BINDIR)/osprey-server

@@ -14,7 +14,10 @@ static void armBlockTimer();
 
 bool clientMayBlock(const Client& c) { return !c.fake && !server.in_exec && !c.in_multi; }
 
-long long blockedClientsCount() { return server.blocked_clients; }
+// Clients held by CLIENT PAUSE count as blocked too, as Redis's BLOCKED_POSTPONE.
+long long blockedClientsCount() {
+  return server.blocked_clients + static_cast<long long>(server.postponed_clients.size());
+}
 
 long long blockedClientsWithTimeout() {
   long long n = 0;

@@ -890,7 +890,7 @@ void infoStats(std::string& s) {
           static_cast<float>(metricValue(kMetricNetOutput)) / 1024);
   s += "instantaneous_input_repl_kbps:0.00\r\ninstantaneous_output_repl_kbps:0.00\r\n";
   appendf(s, "rejected_connections:{}\r\n", server.stat_rejected_conn);
-  s += "sync_full:0\r\nsync_partial_ok:0\r\nsync_partial_err:0\r\n";
+  replicationInfoSyncStats(s);  // sync_full, sync_partial_ok, sync_partial_err
   appendf(s, "expired_keys:{}\r\n", server.stat_expiredkeys);
   appendf(s, "expired_stale_perc:{:.2f}\r\n", static_cast<double>(server.stat_expired_stale_perc) * 100);
   appendf(s, "expired_time_cap_reached_count:{}\r\n", server.stat_expired_time_cap_reached_count);
@@ -906,7 +906,7 @@ void infoStats(std::string& s) {
   appendf(s, "pubsubshard_channels:{}\r\n", server.pubsub_shard_channels.size());
   s += "latest_fork_usec:0\r\ntotal_forks:0\r\n";
   s += "migrate_cached_sockets:0\r\n";
-  s += "slave_expires_tracked_keys:0\r\n";
+  appendf(s, "slave_expires_tracked_keys:{}\r\n", replicationReplicaKeysWithExpire());
   s += "active_defrag_hits:0\r\nactive_defrag_misses:0\r\n";
   s += "active_defrag_key_hits:0\r\nactive_defrag_key_misses:0\r\n";
   s += "total_active_defrag_time:0\r\ncurrent_active_defrag_time:0\r\n";
@@ -1051,6 +1051,7 @@ void configSetCommand(Client& c) {
 
 void resetServerStats() {
   server.stat_numcommands = 0;
+  replicationResetStats();
   server.stat_numconnections = 0;
   server.stat_expiredkeys = 0;
   server.stat_expired_stale_perc = 0;
@@ -1426,6 +1427,10 @@ void debugCommand(Client& c) {
     serverLog(LogLevel::Warning, "Changing replication IDs after receiving DEBUG change-repl-id");
     changeReplicationId();
     replicationId2().assign(40, '0');
+    c.r().ok();
+  } else if (sub == "replicate" && argc >= 3) {
+    // Sends arguments to the replicas as if a command had that effect (no SELECT first).
+    propagate(-1, std::vector<std::string>(c.argv.begin() + 2, c.argv.end()));
     c.r().ok();
   } else if (sub == "error" && argc == 3) {
     std::string e = c.arg(2);

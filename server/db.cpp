@@ -86,7 +86,11 @@ static void deleteExpiredKey(Db& db, std::string_view key);
 
 Object* lookupKeyWrite(Db& db, std::string_view key) {
   // A write on a writable replica drops the logically expired key locally.
-  if (expireIfNeeded(db, key) && replicationIAmReplica()) deleteExpiredKey(db, key);
+  // (On a master the key is gone, or hidden while clients are paused.)
+  if (expireIfNeeded(db, key)) {
+    if (!replicationIAmReplica()) return nullptr;
+    deleteExpiredKey(db, key);
+  }
   Object* o = lookupKeyPeek(db, key);
   if (o) touchObject(*o);  // writes count as accesses too, as in Redis
   return o;
@@ -174,6 +178,9 @@ void setExpire(Db& db, std::string_view key, long long when_ms) {
   std::string_view stable(ke->key());  // lives as long as the key entry
   auto [e, inserted] = db.expires.insert(stable, when_ms);
   if (!inserted) e->value = when_ms;
+  // A writable replica's own volatile keys are expired by the replica itself (its master
+  // knows nothing of them), as Redis's rememberSlaveKeyWithExpire.
+  if (replicationIAmReplica() && !replicationCommandFromMaster()) replicationRememberKeyWithExpire(db.id, key);
 }
 
 bool removeExpire(Db& db, std::string_view key) {
@@ -204,6 +211,9 @@ bool expireIfNeeded(Db& db, std::string_view key) {
   // see the key (the stream is consistent with the master's view); other clients get it
   // hidden as if it were gone.
   if (replicationIAmReplica()) return !replicationCommandFromMaster();
+  // While clients are paused (CLIENT PAUSE, FAILOVER) the dataset must not change: the key
+  // is hidden, its DEL waits for the end of the pause.
+  if (server.pause_end_ms) return true;
   deleteExpiredKey(db, key);
   return true;
 }
@@ -212,7 +222,7 @@ bool expireIfNeeded(Db& db, std::string_view key) {
 // expiry; repeat while more than 10% of the sample was expired, within a time budget of
 // 25% of a cron tick (slow cycle) or 1 ms (fast cycle).
 void activeExpireCycle(bool fast) {
-  if (!server.active_expire_enabled || replicationIAmReplica()) return;
+  if (!server.active_expire_enabled || replicationIAmReplica() || server.pause_end_ms) return;
   long long start = monotonicUs();
   long long hz = std::max<long long>(cfg().hz, 1);
   long long budget_us = fast ? 1000 : 1000000 * 25 / hz / 100;

@@ -294,7 +294,7 @@ bool processCommand(Client& c) {
   }
 
   // CLIENT PAUSE: hold the command until the pause ends.
-  if (server.pause_end_ms && !c.fake && !c.is_master) {
+  if (server.pause_end_ms && !c.fake) {
     bool write_like = cmd->has(CMD_WRITE) || cmd->has(CMD_MAY_REPLICATE) ||
                       (cmd->fullname == "exec" && (c.mstate_flags & (CMD_WRITE | CMD_MAY_REPLICATE)));
     if (!server.pause_write_only || write_like) {

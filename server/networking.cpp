@@ -267,7 +267,14 @@ static void errorHook(std::string_view err, void* ctx) {
   if (code.empty() || !std::all_of(code.begin(), code.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; }))
     code = "ERR";
   if (server.errorstats.size() < 128 || server.errorstats.count(code)) server.errorstats[code]++;
-  (void)ctx;
+  // An error while applying our master's stream means the datasets diverge: Redis logs it
+  // loudly (the reply itself is never sent to the master).
+  auto* c = static_cast<Client*>(ctx);
+  if (c && c->is_master)
+    serverLog(LogLevel::Warning,
+              "== CRITICAL == This replica is sending an error to its master: '{}' after "
+              "processing the command '{}'",
+              err.substr(0, 128), c->cmd ? c->cmd->fullname : std::string("<unknown>"));
 }
 
 static Client* newClient() {
@@ -390,11 +397,14 @@ bool writeToClient(Client* c) {
       freeClient(c);
       return false;
     }
-    int want = c->protected_ || c->postponed ? 0 : UV_READABLE;
+    // A paused master link is still read (slave_read_repl_offset grows), not applied.
+    bool held = c->postponed && !c->is_master;
+    int want = c->protected_ || held ? 0 : UV_READABLE;
     if (c->close_asap) want = 0;
     setPollEvents(c, want);
   } else {
-    int want = UV_WRITABLE | (c->protected_ || c->postponed || c->close_asap ? 0 : UV_READABLE);
+    bool held = c->postponed && !c->is_master;
+    int want = UV_WRITABLE | (c->protected_ || held || c->close_asap ? 0 : UV_READABLE);
     setPollEvents(c, want);
   }
   return true;
@@ -431,12 +441,16 @@ void processInputBuffer(Client* c) {
   if (outer) g_in_batch = true;
   ParserLimits limits;
   limits.proto_max_bulk_len = cfg().proto_max_bulk_len;
+  limits.from_master = c->is_master;
   while (c->qpos < c->querybuf.size()) {
     if (c->close_after_reply || c->close_asap || c->postponed || c->protected_ || c->blocked) break;
     limits.auth_required = clientAuthRequired(*c);
     std::string perr;
     size_t cmd_start = c->qpos;
     auto res = c->parser.parse(c->querybuf, &c->qpos, &c->argv, limits, &perr);
+    // Our master's stream is counted in bytes (the parser may stop inside a command).
+    if (c->is_master)
+      replicationMasterBytesParsed(*c, std::string_view(c->querybuf).substr(cmd_start, c->qpos - cmd_start));
     if (res == RequestParser::Result::Incomplete) break;
     if (res == RequestParser::Result::Error) {
       serverLog(LogLevel::Verbose, "Protocol error ({}) from client: {}", perr, c->addr);
@@ -448,13 +462,16 @@ void processInputBuffer(Client* c) {
       queueClientWrite(c);
       break;
     }
-    if (c->argv.empty()) continue;
+    if (c->argv.empty()) {
+      if (c->is_master) replicationMasterCommandDone(*c);
+      continue;
+    }
     if (c->reply_mode == ReplyMode::SkipNext) c->reply_mode = ReplyMode::Skip;
     c->last_interaction = server.mstime_cached;
     bool go_on = processCommand(*c);
     // Our master's stream: the applied bytes advance our offset and go on to our replicas.
-    if (c->is_master)
-      replicationFeedFromMaster(*c, std::string_view(c->querybuf).substr(cmd_start, c->qpos - cmd_start));
+    // (A command held by CLIENT PAUSE is counted when it runs, in resumeClient.)
+    if (c->is_master && !c->postponed) replicationMasterCommandDone(*c);
     if (c->reply_mode == ReplyMode::Skip) c->reply_mode = ReplyMode::On;
     applyReplyMode(*c);
     if (!c->out.empty() || c->close_after_reply) queueClientWrite(c);
@@ -542,6 +559,7 @@ void resumeClient(Client* c) {
     c->postponed = false;
     if (!c->argv.empty()) {
       processCommand(*c);
+      if (c->is_master && !c->postponed) replicationMasterCommandDone(*c);
       if (c->reply_mode == ReplyMode::Skip) c->reply_mode = ReplyMode::On;
       applyReplyMode(*c);
       if (!c->out.empty()) queueClientWrite(c);

@@ -254,6 +254,7 @@ struct LoadRun {
 };
 LoadRun g_load;
 RdbReplInfo g_loaded_repl;
+std::vector<std::pair<int, std::string>> g_expired_at_load;
 
 volatile sig_atomic_t g_signal_while_loading = 0;
 void onShutdownSignalWhileLoading(int sig) { g_signal_while_loading = sig; }
@@ -314,10 +315,14 @@ RdbLoadStatus loadRdbFile(std::string& err, bool at_startup) {
 
   RdbLoadOptions opts;
   opts.progress = onLoadProgress;
+  opts.on_expired = [](int dbid, std::string_view key) {
+    server.rdb_last_load_keys_expired++;
+    g_expired_at_load.emplace_back(dbid, std::string(key));
+  };
+  g_expired_at_load.clear();
   if (at_startup) opts.repl_out = &g_loaded_repl;
   RdbLoadStatus status = rdbLoadFile(cfg().dbfilename, err, opts);
   if (status == RdbLoadStatus::Ok) {
-    // rdb.h does not report keys skipped as already expired; they are not counted.
     server.rdb_last_load_keys_loaded = totalKeys() - g_load.keys_before;
     serverLog(LogLevel::Notice, "Done loading RDB, keys loaded: {}, keys expired: {}.",
               server.rdb_last_load_keys_loaded, server.rdb_last_load_keys_expired);
@@ -330,6 +335,8 @@ RdbLoadStatus loadRdbFile(std::string& err, bool at_startup) {
 }  // namespace
 
 const RdbReplInfo& rdbLoadedReplInfo() { return g_loaded_repl; }
+
+std::vector<std::pair<int, std::string>> takeKeysExpiredAtLoad() { return std::move(g_expired_at_load); }
 
 void loadDataFromDisk() {
   long long start = ustime();

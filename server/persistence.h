@@ -66,6 +66,9 @@ void loadDataFromDisk();
 // What the file loaded at start-up said about replication (AUX repl-id / repl-offset /
 // repl-stream-db), for the replication code to resume from; defaults when nothing loaded.
 const RdbReplInfo& rdbLoadedReplInfo();
+// The keys (db id, key) the last load skipped as already expired: a restarted master feeds
+// their DELs to its backlog, so replicas continuing partially drop them too.
+std::vector<std::pair<int, std::string>> takeKeysExpiredAtLoad();
 
 // ---- Dispatcher checks ------------------------------------------------------------------
 

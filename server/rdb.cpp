@@ -1414,6 +1414,7 @@ void loadDataset(std::string_view data, const RdbLoadOptions& opts) {
         try {
           Object o = values.read(type);
           bool expired = master && expire != -1 && expire < now;
+          if (expired && opts.on_expired) opts.on_expired(db->id, key);
           if (!expired) {
             // dbAdd leaves an existing key alone: the size tells a duplicate without a
             // second lookup.

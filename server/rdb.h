@@ -43,6 +43,8 @@ struct RdbLoadOptions {
   // serve -LOADING replies while a large file loads.
   std::function<void(size_t done, size_t total)> progress;
   RdbReplInfo* repl_out = nullptr;  // filled from AUX fields when present
+  // Called for each key a master skips because it is already expired.
+  std::function<void(int dbid, std::string_view key)> on_expired;
 };
 
 enum class RdbLoadStatus { Ok, NotFound, Failed };

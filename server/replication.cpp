@@ -1,9 +1,9 @@
 // server/replication.cpp — replication, both roles (see replication.h).
 //
-// Sections: STATE · BACKLOG · MASTER (SYNC / PSYNC / REPLCONF, the replica stream) ·
-// REPLICA (REPLICAOF, the handshake state machine, the transfer, the master client) ·
-// PSYNC CACHE (what a replica keeps to continue partially) · WAIT AND GOOD REPLICAS ·
-// CRON · INFO AND ROLE.
+// Sections: STATE · BACKLOG · MASTER (SYNC / PSYNC / REPLCONF, the replica stream, the
+// diskless delay) · REPLICA (REPLICAOF, the handshake state machine, the transfer, the
+// master client) · PSYNC CACHE (what a replica keeps to continue partially) · WAIT AND GOOD
+// REPLICAS · FAILOVER · CRON · Public (INFO replication, ROLE, the dispatcher's checks).
 //
 // Shape of the stream, as Redis 7.0 writes it:
 //   PSYNC <id> <offset>  ->  "+FULLRESYNC <id> <offset>\r\n" "$<len>\r\n<rdb>"  (no CRLF after)
@@ -35,8 +35,10 @@
 #include <uv.h>
 
 #include <algorithm>
+#include <climits>
 #include <cerrno>
 #include <cstring>
+#include <set>
 #include <unordered_map>
 
 #include "common/config.h"
@@ -66,6 +68,12 @@ struct Replica {
   long long ack_offset = 0;  // last REPLCONF ACK
   long long ack_time = 0;    // unix seconds of the last ACK (or of the sync)
   bool psync2 = false;       // REPLCONF capa psync2
+  // Waiting for a diskless snapshot (repl-diskless-sync-delay): not sent the stream yet,
+  // answered only newlines; INFO says state=wait_bgsave, ROLE does not list it.
+  bool waiting = false;
+  bool psync = false;        // it asked with PSYNC (answer +FULLRESYNC first)
+  bool functions_only = false;
+  long long wait_since = 0;  // unix seconds
   std::string name() const {  // as Redis names replicas in its log
     return ip + ":" + (listening_port ? std::to_string(listening_port) : "<unknown-replica-port>");
   }
@@ -76,6 +84,7 @@ struct PendingConf {
   std::string ip;
   int listening_port = 0;
   bool psync2 = false;
+  bool eof = false;             // REPLCONF capa eof: may receive a diskless ($EOF:) transfer
   bool functions_only = false;  // REPLCONF rdb-filter-only functions (redis-cli --functions-rdb)
 };
 
@@ -95,6 +104,9 @@ struct ReplState {
   int seldb = -1;  // db of the last SELECT sent (-1: send one before the next effect)
   std::vector<Replica> replicas;
   std::unordered_map<uint64_t, PendingConf> pending;  // by client id
+
+  long long no_replicas_since = 0;  // unix seconds the last replica left (backlog TTL)
+  long long stat_sync_full = 0, stat_sync_partial_ok = 0, stat_sync_partial_err = 0;
 
   bool initialised = false;
   uv_timer_t cron;
@@ -147,6 +159,10 @@ struct MasterLink {
   int cached_db = 0;          // the db the stream was in when the link dropped
 
   Client* master = nullptr;   // REPL_STATE_CONNECTED: the client applying the stream
+  // Bytes of the master's stream parsed but not yet applied: the command being parsed, or
+  // a transaction the master client is inside (MULTI ... not yet EXEC). Our offset moves
+  // over a transaction only once it is executed, as Redis's reploff.
+  std::string multi_pending;
   long long read_offset = 0;  // bytes read from the master (slave_read_repl_offset)
   bool sent_ip = false;
   bool sent_auth = false;
@@ -155,6 +171,43 @@ struct MasterLink {
 MasterLink& L() {
   static MasterLink link;
   return link;
+}
+
+// WAIT: clients blocked until enough replicas acked an offset.
+struct Waiter {
+  uint64_t client_id;
+  long long offset;      // the master offset the client's writes reached
+  long long numreplicas;
+  long long timeout_ms;  // absolute, 0 = forever
+};
+std::vector<Waiter> g_waiters;
+bool g_getack_pending = false;  // send REPLCONF GETACK before the loop sleeps
+
+// FAILOVER (Redis's failover_state): pause writes, wait until the target replica acked our
+// whole stream, then become its replica with "PSYNC <id> <offset> FAILOVER", which makes it
+// promote itself before it answers.
+enum FailoverState { NO_FAILOVER = 0, FAILOVER_WAIT_FOR_SYNC, FAILOVER_IN_PROGRESS };
+
+struct Failover {
+  FailoverState state = NO_FAILOVER;
+  std::string host;      // target ("" until chosen when FAILOVER named none)
+  long long port = 0;
+  long long end_ms = 0;  // TIMEOUT deadline, 0 = none
+  bool force = false;
+  bool paused_writes = false;  // we started the write pause (so we end it)
+};
+
+Failover& F() {
+  static Failover f;
+  return f;
+}
+
+const char* failoverStateName() {
+  switch (F().state) {
+    case FAILOVER_WAIT_FOR_SYNC: return "waiting-for-sync";
+    case FAILOVER_IN_PROGRESS: return "failover-in-progress";
+    default: return "no-failover";
+  }
 }
 
 bool isReplicaRole() { return !cfg().replicaof_host.empty(); }
@@ -238,7 +291,7 @@ std::string backlogFrom(long long offset) {
 void writeToReplicas(std::string_view data) {
   for (auto& rep : R().replicas) {
     Client* c = liveClient(rep.client_id);
-    if (!c) continue;
+    if (!c || rep.waiting) continue;  // its snapshot will include this
     c->out.append(data);
     queueClientWrite(c);
   }
@@ -308,6 +361,8 @@ void shiftReplicationId() {
 
 // ==== MASTER ================================================================================
 
+void unsetMaster();  // REPLICA section: PSYNC ... FAILOVER promotes us
+
 std::string replicaName(const Client& c, const PendingConf& conf) {
   std::string ip = conf.ip;
   if (ip.empty()) ip = c.addr.substr(0, c.addr.rfind(':'));
@@ -327,18 +382,52 @@ RdbReplInfo currentReplInfo() {
   return info;
 }
 
-// Sends the snapshot and makes c an online replica. `psync`: answer +FULLRESYNC first.
+void sendSnapshot(Client& c, Replica& rep);
+
+// Makes c a replica and sends it the snapshot (after the diskless delay, when one applies).
+// `psync`: answer +FULLRESYNC first.
 void fullResync(Client& c, bool psync) {
   auto& st = R();
   PendingConf conf = st.pending[c.id];
   std::string name = replicaName(c, conf);
   serverLog(LogLevel::Notice, "Replica {} asks for synchronization", name);
   if (psync) serverLog(LogLevel::Notice, "Full resync requested by replica {}", name);
+  st.stat_sync_full++;
   if (!st.backlog_active) createBacklog();
 
+  Replica rep;
+  rep.client_id = c.id;
+  rep.ip = name.substr(0, name.rfind(':'));
+  rep.listening_port = conf.listening_port;
+  rep.ack_offset = 0;
+  rep.ack_time = unixNow();
+  rep.psync2 = conf.psync2;
+  rep.psync = psync;
+  rep.functions_only = conf.functions_only;
+  // A diskless master waits repl-diskless-sync-delay seconds for more replicas to share
+  // the transfer, as Redis does (a replica without capa eof gets a disk-style transfer).
+  if (cfg().repl_diskless_sync && conf.eof && cfg().repl_diskless_sync_delay > 0 && !isReplicaRole()) {
+    rep.waiting = true;
+    rep.wait_since = unixNow();
+    st.replicas.push_back(rep);
+    serverLog(LogLevel::Notice, "Delay next BGSAVE for diskless SYNC");
+    return;
+  }
+  st.replicas.push_back(rep);
+  sendSnapshot(c, st.replicas.back());
+}
+
+// Sends the snapshot to a replica (now or once its diskless delay is over); from then on it
+// receives the stream.
+void sendSnapshot(Client& c, Replica& rep) {
+  auto& st = R();
+  std::string name = rep.name();
+  rep.waiting = false;
+  rep.ack_time = unixNow();
+  bool psync = rep.psync;
   RdbReplInfo info = currentReplInfo();
   std::string rdb;
-  if (conf.functions_only) {
+  if (rep.functions_only) {
     // The snapshot without the keyspace: save while the databases are swapped for empty ones.
     std::vector<Db> empty(server.dbs.size());
     for (size_t i = 0; i < empty.size(); i++) empty[i].id = static_cast<int>(i);
@@ -356,16 +445,33 @@ void fullResync(Client& c, bool psync) {
   queueClientWrite(&c);
   // The snapshot was taken in some db context: the next effect names its db again.
   if (!isReplicaRole()) st.seldb = -1;
-
-  Replica rep;
-  rep.client_id = c.id;
-  rep.ip = name.substr(0, name.rfind(':'));
-  rep.listening_port = conf.listening_port;
-  rep.ack_offset = 0;
-  rep.ack_time = unixNow();
-  rep.psync2 = conf.psync2;
-  st.replicas.push_back(rep);
   serverLog(LogLevel::Notice, "Synchronization with replica {} succeeded", name);
+}
+
+// Cron: the waiting replicas get their snapshot once the delay is over (or enough of them
+// wait); meanwhile a newline each second keeps their link alive.
+void startPendingSyncs() {
+  auto& st = R();
+  long long oldest = 0;
+  long long count = 0;
+  for (auto& rep : st.replicas)
+    if (rep.waiting && liveClient(rep.client_id)) {
+      count++;
+      if (!oldest || rep.wait_since < oldest) oldest = rep.wait_since;
+    }
+  if (!count) return;
+  long long max = cfg().repl_diskless_sync_max_replicas;
+  bool go = unixNow() - oldest >= cfg().repl_diskless_sync_delay || (max > 0 && count >= max);
+  for (auto& rep : st.replicas) {
+    Client* c = liveClient(rep.client_id);
+    if (!rep.waiting || !c) continue;
+    if (go) {
+      sendSnapshot(*c, rep);
+    } else {
+      c->out.append("\n");
+      queueClientWrite(c);
+    }
+  }
 }
 
 // PSYNC <replid> <offset>: continue from the backlog when possible.
@@ -402,6 +508,7 @@ bool tryPartialResync(Client& c, std::string_view id, long long offset) {
     return false;
   }
 
+  st.stat_sync_partial_ok++;
   std::string data = backlogFrom(offset);
   c.out.append(conf.psync2 ? "+CONTINUE " + st.id + "\r\n" : std::string("+CONTINUE\r\n"));
   size_t sent = data.size();
@@ -428,18 +535,29 @@ void syncCommand(Client& c) {
     c.r().error("ERR Replica can't interact with the keyspace");
     return;
   }
+  // PSYNC <id> <offset> FAILOVER: our master hands its role over to us.
+  if (c.argc() > 3 && equalsIgnoreCase(c.arg(0), "psync") && equalsIgnoreCase(c.arg(3), "failover")) {
+    if (c.arg(1) != R().id) {
+      c.r().error("ERR PSYNC FAILOVER replid must match my replid.");
+      return;
+    }
+    unsetMaster();
+    serverLog(LogLevel::Notice, "MASTER MODE enabled (failover request from '{}')", clientInfoString(c));
+  }
   // A replica serves its own replicas only while its data follows a master.
   if (isReplicaRole() && L().state != REPL_STATE_CONNECTED) {
     c.r().error("NOMASTERLINK Can't SYNC while not connected with my master");
     return;
   }
-  if (c.argc() == 3 && equalsIgnoreCase(c.arg(0), "psync")) {
+  if (c.argc() >= 3 && equalsIgnoreCase(c.arg(0), "psync")) {
     long long offset;
     if (!string2ll(c.arg(2), &offset)) {
       c.r().error("ERR value is not an integer or out of range");
       return;
     }
     if (tryPartialResync(c, c.arg(1), offset)) return;
+    // A replica that asked to continue and could not counts as a failed partial attempt.
+    if (c.arg(1) != "?") R().stat_sync_partial_err++;
     fullResync(c, true);
     return;
   }
@@ -447,6 +565,7 @@ void syncCommand(Client& c) {
 }
 
 void sendAckToMaster();
+void unsetMaster();
 
 void replconfCommand(Client& c) {
   if (c.argc() % 2 == 0) {
@@ -471,6 +590,7 @@ void replconfCommand(Client& c) {
       conf.ip = val;
     } else if (equalsIgnoreCase(opt, "capa")) {
       if (equalsIgnoreCase(val, "psync2")) conf.psync2 = true;
+      if (equalsIgnoreCase(val, "eof")) conf.eof = true;
     } else if (equalsIgnoreCase(opt, "ack")) {
       // Sent by replicas only; never answered.
       Replica* rep = findReplica(c.id);
@@ -528,7 +648,9 @@ void replconfCommand(Client& c) {
 // closes the socket and goes back to CONNECT; the cron retries every second.
 
 void onLinkEvent(uv_poll_t* h, int status, int events);
-void replicationCacheMaster();
+void replicationCacheMaster(const Client& master);
+void clearFailoverState();
+void abortFailover(const char* reason);
 
 const char* linkStateName(ReplLinkState st) {
   switch (st) {
@@ -675,6 +797,7 @@ void sendPsync() {
   auto& l = L();
   auto& st = R();
   std::string id = "?", off = "-1";
+  bool failover = F().state == FAILOVER_IN_PROGRESS;
   if (l.have_cached) {
     id = st.id;
     off = std::to_string(st.master_offset + 1);
@@ -682,7 +805,10 @@ void sendPsync() {
   } else {
     serverLog(LogLevel::Notice, "Partial resynchronization not possible (no cached master)");
   }
-  linkSend(respCommand({"PSYNC", id, off}));
+  if (failover)
+    linkSend(respCommand({"PSYNC", id, off, "FAILOVER"}));
+  else
+    linkSend(respCommand({"PSYNC", id, off}));
   l.state = REPL_STATE_RECEIVE_PSYNC_REPLY;
 }
 
@@ -724,6 +850,7 @@ void createMasterClient(int db) {
   }
   if (db >= 0 && db < static_cast<int>(server.dbs.size())) c->db = &server.dbs[static_cast<size_t>(db)];
   l.master = c;
+  l.multi_pending.clear();
   l.state = REPL_STATE_CONNECTED;
   l.down_since = 0;
   l.read_offset = R().master_offset;
@@ -960,6 +1087,7 @@ void advanceHandshake() {
             l.full_offset = -1;
           }
           serverLog(LogLevel::Notice, "Full resync from master: {}:{}", l.full_id, l.full_offset);
+          if (F().state == FAILOVER_IN_PROGRESS) clearFailoverState();
           if (l.have_cached) {
             serverLog(LogLevel::Notice, "Discarding previously cached master state.");
             l.have_cached = false;
@@ -988,6 +1116,7 @@ void advanceHandshake() {
           if (!st.backlog_active) activateBacklog();
           l.have_cached = false;
           serverLog(LogLevel::Notice, "MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.");
+          if (F().state == FAILOVER_IN_PROGRESS) clearFailoverState();
           createMasterClient(l.cached_db);
           return;
         }
@@ -1000,6 +1129,7 @@ void advanceHandshake() {
           serverLog(LogLevel::Warning, "Unexpected reply to PSYNC from master: {}", line);
         }
         cancelHandshake();
+        if (F().state == FAILOVER_IN_PROGRESS) abortFailover("Failover target rejected psync request");
         return;
       }
       case REPL_STATE_TRANSFER:
@@ -1027,11 +1157,13 @@ void onLinkEvent(uv_poll_t*, int status, int events) {
     serverLog(LogLevel::Notice, "Non blocking connect for SYNC fired the event.");
     l.state = REPL_STATE_RECEIVE_PING_REPLY;
     l.lastio = unixNow();
-    linkWatch(UV_READABLE);
+    linkWatch(UV_READABLE | UV_DISCONNECT);
     linkSend(respCommand({"PING"}));
     return;
   }
-  if (!(events & UV_READABLE)) return;
+  // An error or a hang-up is found by the read below (0 or an error).
+  if (status < 0) events |= UV_READABLE;
+  if (!(events & (UV_READABLE | UV_DISCONNECT))) return;
   char buf[64 * 1024];
   while (true) {
     ssize_t n = read(l.fd, buf, sizeof buf);
@@ -1056,10 +1188,29 @@ void onLinkEvent(uv_poll_t*, int status, int events) {
 
 // ---- The replica's own commands ----
 
+// Clients blocked on keys (or in WAIT) would otherwise be served by the master's stream
+// later: they are answered with an error and closed, as Redis's disconnectAllBlockedClients.
+// Clients held by CLIENT PAUSE are not: their command has not started.
+void disconnectAllBlockedClients() {
+  std::vector<Client*> victims;
+  for (Client* c : server.client_list)
+    if (c->blocked && !c->postponed && !c->is_master) victims.push_back(c);
+  for (Client* c : victims) {
+    c->r().error("UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)");
+    g_waiters.erase(std::remove_if(g_waiters.begin(), g_waiters.end(),
+                                   [&](const Waiter& w) { return w.client_id == c->id; }),
+                    g_waiters.end());
+    unblockClient(*c);
+    c->close_after_reply = true;
+    queueClientWrite(c);
+  }
+}
+
 // Redis's replicationSetMaster: follow host:port (the link restarts from CONNECT).
 void setMaster(const std::string& host, long long port) {
   auto& l = L();
   bool was_master = !isReplicaRole();
+  disconnectAllBlockedClients();
   cfg().replicaof_host = host;
   cfg().replicaof_port = port;
   logSetRole('S');
@@ -1142,23 +1293,18 @@ void sendAckToMaster() {
 // ==== PSYNC CACHE ===========================================================================
 
 // The master client is gone: remember where we are, so the next PSYNC continues from here.
-void replicationCacheMaster() {
+void replicationCacheMaster(const Client& master) {
   auto& l = L();
   serverLog(LogLevel::Notice, "Caching the disconnected master state.");
   l.have_cached = true;
-  l.cached_db = l.master && l.master->db ? l.master->db->id : 0;
+  // The stream goes on in the db it was in: the master sends no SELECT on a partial resync.
+  l.cached_db = master.db ? master.db->id : 0;
+  // An unfinished transaction is dropped with the client: its bytes were never counted.
+  l.multi_pending.clear();
 }
 
 // ==== WAIT AND GOOD REPLICAS ================================================================
 
-struct Waiter {
-  uint64_t client_id;
-  long long offset;      // the master offset the client's writes reached
-  long long numreplicas;
-  long long timeout_ms;  // absolute, 0 = forever
-};
-std::vector<Waiter> g_waiters;
-bool g_getack_pending = false;  // send REPLCONF GETACK before the loop sleeps
 
 long long replicasAckedAt(long long offset) {
   long long n = 0;
@@ -1171,7 +1317,7 @@ size_t goodReplicas() {
   long long now = unixNow();
   size_t good = 0;
   for (const auto& rep : R().replicas)
-    if (liveClient(rep.client_id) && now - rep.ack_time <= cfg().min_replicas_max_lag) good++;
+    if (liveClient(rep.client_id) && !rep.waiting && now - rep.ack_time <= cfg().min_replicas_max_lag) good++;
   return good;
 }
 
@@ -1221,7 +1367,188 @@ void waitCommand(Client& c) {
   g_getack_pending = true;
 }
 
+// ==== FAILOVER ==============================================================================
+
+Replica* findReplicaByAddr(const std::string& host, long long port) {
+  for (auto& rep : R().replicas)
+    if (liveClient(rep.client_id) && equalsIgnoreCase(rep.ip, host) && rep.listening_port == port) return &rep;
+  return nullptr;
+}
+
+void pauseWritesForFailover() {
+  auto& f = F();
+  if (server.pause_end_ms == 0) {
+    server.pause_end_ms = LLONG_MAX;
+    server.pause_write_only = true;
+    f.paused_writes = true;
+  }
+}
+
+void clearFailoverState() {
+  auto& f = F();
+  f.state = NO_FAILOVER;
+  f.host.clear();
+  f.port = 0;
+  f.end_ms = 0;
+  f.force = false;
+  // The postponed writes resume (on a replica now: they get -READONLY, as in Redis).
+  if (f.paused_writes && server.pause_end_ms == LLONG_MAX) unpauseClients();
+  f.paused_writes = false;
+}
+
+void abortFailover(const char* reason) {
+  auto& f = F();
+  if (f.state == NO_FAILOVER) return;
+  if (f.host.empty())
+    serverLog(LogLevel::Notice, "FAILOVER to any replica aborted: {}", reason);
+  else
+    serverLog(LogLevel::Notice, "FAILOVER to {}:{} aborted: {}", f.host, f.port, reason);
+  if (f.state == FAILOVER_IN_PROGRESS) {
+    f.state = NO_FAILOVER;  // unsetMaster must not see a failover running
+    unsetMaster();
+  }
+  clearFailoverState();
+}
+
+// Redis's updateFailoverStatus: the timeout, or the target (or any replica) caught up.
+void updateFailoverStatus() {
+  auto& f = F();
+  if (f.state != FAILOVER_WAIT_FOR_SYNC) return;
+  if (f.end_ms && f.end_ms <= server.mstime_cached) {
+    if (f.force) {
+      serverLog(LogLevel::Notice, "FAILOVER to {}:{} time out exceeded, failing over.", f.host, f.port);
+      f.state = FAILOVER_IN_PROGRESS;
+      setMaster(f.host, f.port);
+    } else {
+      abortFailover("Replica never caught up before timeout");
+    }
+    return;
+  }
+  Replica* rep = nullptr;
+  if (!f.host.empty()) {
+    rep = findReplicaByAddr(f.host, f.port);
+  } else {
+    for (auto& r : R().replicas)
+      if (liveClient(r.client_id) && r.ack_offset == R().master_offset) {
+        rep = &r;
+        f.host = r.ip;
+        f.port = r.listening_port;
+        break;
+      }
+  }
+  if (rep && rep->ack_offset == R().master_offset) {
+    f.state = FAILOVER_IN_PROGRESS;
+    serverLog(LogLevel::Notice, "Failover target {}:{} is synced, failing over.", f.host, f.port);
+    setMaster(f.host, f.port);
+  }
+}
+
+// FAILOVER [TO host port [FORCE]] [ABORT] [TIMEOUT ms]
+void failoverCommand(Client& c) {
+  if (cfg().cluster_enabled) {
+    c.r().error("ERR FAILOVER not allowed in cluster mode.");
+    return;
+  }
+  bool abort = false, force = false;
+  long long timeout = 0, port = 0;
+  const std::string* host = nullptr;
+  for (size_t j = 1; j < c.argc(); j++) {
+    if (equalsIgnoreCase(c.arg(j), "abort") && !abort) {
+      abort = true;
+    } else if (equalsIgnoreCase(c.arg(j), "timeout") && j + 1 < c.argc() && timeout <= 0) {
+      if (!getLongLongOrReply(c, c.arg(j + 1), &timeout)) return;
+      if (timeout <= 0) {
+        c.r().error("ERR FAILOVER timeout must be greater than 0");
+        return;
+      }
+      j++;
+    } else if (equalsIgnoreCase(c.arg(j), "to") && j + 2 < c.argc() && !host) {
+      if (!getLongLongOrReply(c, c.arg(j + 2), &port)) return;
+      host = &c.arg(j + 1);
+      j += 2;
+    } else if (equalsIgnoreCase(c.arg(j), "force") && !force) {
+      force = true;
+    } else {
+      replySyntaxError(c);
+      return;
+    }
+  }
+  auto& f = F();
+  if (abort) {
+    if (f.state == NO_FAILOVER) {
+      c.r().error("ERR No failover in progress.");
+      return;
+    }
+    abortFailover("Failover manually aborted");
+    c.r().ok();
+    return;
+  }
+  if (f.state != NO_FAILOVER) {
+    c.r().error("ERR FAILOVER already in progress.");
+    return;
+  }
+  if (isReplicaRole()) {
+    c.r().error("ERR FAILOVER is not valid when server is a replica.");
+    return;
+  }
+  pruneReplicas();
+  if (R().replicas.empty()) {
+    c.r().error("ERR FAILOVER requires connected replicas.");
+    return;
+  }
+  if (force && (!timeout || !host)) {
+    c.r().error("ERR FAILOVER with force option requires both a timeout and target HOST and IP.");
+    return;
+  }
+  if (host) {
+    Replica* target = findReplicaByAddr(*host, port);
+    if (!target) {
+      c.r().error("ERR FAILOVER target HOST and PORT is not a replica.");
+      return;
+    }
+    if (target->waiting) {
+      c.r().error("ERR FAILOVER target replica is not online.");
+      return;
+    }
+    f.host = *host;
+    f.port = port;
+    serverLog(LogLevel::Notice, "FAILOVER requested to {}:{}.", *host, port);
+  } else {
+    serverLog(LogLevel::Notice, "FAILOVER requested to any replica.");
+  }
+  f.end_ms = timeout ? server.mstime_cached + timeout : 0;
+  f.force = force;
+  f.state = FAILOVER_WAIT_FOR_SYNC;
+  pauseWritesForFailover();
+  // Ask the replicas where they are now rather than at their next periodic ACK.
+  g_getack_pending = true;
+  c.r().ok();
+}
+
 // ==== CRON ==================================================================================
+
+// Keys written with an expiry by clients of a writable replica (db id, key).
+std::set<std::pair<int, std::string>> g_replica_volatile_keys;
+
+// Redis's expireSlaveKeys: deletes those keys once expired (no DEL is propagated: a replica
+// sends nothing downstream but its master's stream).
+void expireReplicaKeys() {
+  if (g_replica_volatile_keys.empty()) return;
+  std::set<std::pair<int, std::string>> keep;
+  for (const auto& [dbid, key] : g_replica_volatile_keys) {
+    Db& db = server.dbs[static_cast<size_t>(dbid)];
+    long long when = getExpire(db, key);
+    if (when < 0) continue;  // gone or persisted
+    if (when < server.mstime_cached) {
+      dbDelete(db, key);
+      server.stat_expiredkeys++;
+      notifyKeyspaceEvent(NOTIFY_EXPIRED, "expired", key, dbid);
+      continue;
+    }
+    keep.emplace(dbid, key);
+  }
+  g_replica_volatile_keys = std::move(keep);
+}
 
 void replicaCron() {
   auto& l = L();
@@ -1251,15 +1578,37 @@ void replicationCron(uv_timer_t*) {
   updateCachedTime();
   pruneReplicas();
   replicaCron();
+  if (isReplicaRole()) expireReplicaKeys();
   st.cron_loops++;
+  // A master without replicas for repl-backlog-ttl seconds frees its backlog (and forgets
+  // its history: a new id, no id2), as Redis does; replicas never do (they may be promoted).
+  if (!isReplicaRole() && st.backlog_active) {
+    if (!st.replicas.empty()) {
+      st.no_replicas_since = 0;
+    } else if (st.no_replicas_since == 0) {
+      st.no_replicas_since = unixNow();
+    } else if (cfg().repl_backlog_ttl > 0 && unixNow() - st.no_replicas_since > cfg().repl_backlog_ttl) {
+      changeReplicationId();
+      st.id2.assign(40, '0');
+      st.second_offset = -1;
+      st.backlog_active = false;
+      st.backlog.clear();
+      st.backlog.shrink_to_fit();
+      st.histlen = 0;
+      st.backlog_idx = 0;
+      serverLog(LogLevel::Notice, "Replication backlog freed after {} seconds without connected replicas.",
+                cfg().repl_backlog_ttl);
+    }
+  }
   long long period = std::max<long long>(cfg().repl_ping_replica_period, 1);
   if (!isReplicaRole() && !st.replicas.empty() && st.cron_loops % period == 0) {
     std::string ping = "*1\r\n$4\r\nPING\r\n";
     appendToBacklog(ping);
     writeToReplicas(ping);
   }
-  // Replicas waiting for the diskless snapshot get a newline every second (keepalive).
+  if (!isReplicaRole()) startPendingSyncs();
   processWaiters(true);
+  updateFailoverStatus();
 }
 
 // ---- Commands table ----
@@ -1281,6 +1630,8 @@ const CommandRow kRows[] = {
     {"wait", 3, "noscript", "@slow @connection", 0, 0, 0, waitCommand, "generic", "3.0.0",
      "Wait for the synchronous replication of all the write commands sent in the context of the current connection",
      "O(1)", "request_policy:all_shards response_policy:agg_min"},
+    {"failover", -1, "admin noscript stale", "@admin @slow @dangerous", 0, 0, 0, failoverCommand,
+     "server", "6.2.0", "Start a coordinated failover between this server and one of its replicas.", "O(1)"},
 };
 
 }  // namespace
@@ -1319,13 +1670,18 @@ bool replicationCommandFromMaster() {
 
 bool replicationLinkUp() { return L().state == REPL_STATE_CONNECTED; }
 
-bool replicationFailoverInProgress() { return false; }
+bool replicationFailoverInProgress() { return F().state != NO_FAILOVER; }
 
-void replicationFeedFromMaster(Client& c, std::string_view applied) {
+void replicationMasterBytesParsed(Client& c, std::string_view bytes) {
+  if (&c == L().master) L().multi_pending.append(bytes);
+}
+
+void replicationMasterCommandDone(Client& c) {
   auto& l = L();
-  if (&c != l.master) return;
-  appendToBacklog(applied);
-  writeToReplicas(applied);
+  if (&c != l.master || c.in_multi || l.multi_pending.empty()) return;
+  appendToBacklog(l.multi_pending);
+  writeToReplicas(l.multi_pending);
+  l.multi_pending.clear();
 }
 
 void replicationOnMasterRead(Client& c, size_t bytes) {
@@ -1338,7 +1694,7 @@ void replicationOnClientFreed(Client& c) {
     l.master = nullptr;
     if (!isReplicaRole()) return;  // REPLICAOF NO ONE: nothing to cache
     serverLog(LogLevel::Notice, "Connection with master lost.");
-    replicationCacheMaster();
+    replicationCacheMaster(c);
     l.state = REPL_STATE_CONNECT;
     l.down_since = unixNow();
     // Reconnect at once, as Redis does (the cron retries when it fails).
@@ -1357,7 +1713,10 @@ void replicationOnClientFreed(Client& c) {
     }
 }
 
-void replicationAckReceived() { processWaiters(false); }
+void replicationAckReceived() {
+  processWaiters(false);
+  updateFailoverStatus();
+}
 
 void replicationBeforeSleep() {
   if (g_getack_pending) {
@@ -1376,15 +1735,35 @@ bool replicationSaveInfo(RdbReplInfo* info) {
   return true;
 }
 
+void replicationInfoSyncStats(std::string& s) {
+  auto& st = R();
+  s += "sync_full:" + std::to_string(st.stat_sync_full) + "\r\n";
+  s += "sync_partial_ok:" + std::to_string(st.stat_sync_partial_ok) + "\r\n";
+  s += "sync_partial_err:" + std::to_string(st.stat_sync_partial_err) + "\r\n";
+}
+
+void replicationResetStats() {
+  R().stat_sync_full = R().stat_sync_partial_ok = R().stat_sync_partial_err = 0;
+}
+
+size_t replicationReplicaKeysWithExpire() { return g_replica_volatile_keys.size(); }
+
+bool replicationEnoughGoodReplicas() {
+  if (isReplicaRole() || !cfg().min_replicas_to_write || !cfg().min_replicas_max_lag) return true;
+  return goodReplicas() >= static_cast<size_t>(cfg().min_replicas_to_write);
+}
+
+void replicationRememberKeyWithExpire(int dbid, std::string_view key) {
+  g_replica_volatile_keys.emplace(dbid, std::string(key));
+}
+
 std::string_view replicationRejectCommand(const Client& c) {
   if (c.is_master) return {};
   const Command* cmd = c.cmd;
   bool is_exec = cmd->fullname == "exec";
   bool is_write = cmd->has(CMD_WRITE) || (is_exec && (c.mstate_flags & CMD_WRITE));
   if (!isReplicaRole()) {
-    if (is_write && cfg().min_replicas_to_write && cfg().min_replicas_max_lag &&
-        goodReplicas() < static_cast<size_t>(cfg().min_replicas_to_write))
-      return "NOREPLICAS Not enough good replicas to write.";
+    if (is_write && !replicationEnoughGoodReplicas()) return kNoReplicasError;
     return {};
   }
   if (cfg().replica_read_only && is_write) return err::kReadonlyReplica;
@@ -1416,16 +1795,38 @@ void replicationInit() {
       st.second_offset = loaded.repl_offset + 1;
       st.master_offset = loaded.repl_offset;
       activateBacklog();
+      for (const auto& [dbid, key] : takeKeysExpiredAtLoad()) feed(dbid, {"DEL", key});
     }
   }
   if (isReplicaRole()) {
     logSetRole('S');
     L().state = REPL_STATE_CONNECT;
   }
+  // A new backlog size keeps the newest history that fits.
+  configOnApply("repl-backlog-size", [](std::string*) {
+    auto& s = R();
+    if (!s.backlog_active) return true;
+    size_t size = static_cast<size_t>(std::max<long long>(cfg().repl_backlog_size, 16 * 1024));
+    if (size == s.backlog.size()) return true;
+    std::string kept = backlogFrom(backlogFirstByteOffset());
+    long long end = s.master_offset;
+    resizeBacklog(size);
+    s.master_offset = end - static_cast<long long>(kept.size());
+    appendToBacklog(kept);
+    return true;
+  });
   uv_timer_init(server.loop, &st.cron);
   uv_timer_start(&st.cron, replicationCron, 1000, 1000);
   uv_unref(reinterpret_cast<uv_handle_t*>(&st.cron));
-  // The first connection is made by the first cron tick, as Redis's.
+  // replicaof in the config: connect as soon as the loop runs (after "Ready to accept
+  // connections", as Redis logs it).
+  if (isReplicaRole()) {
+    static uv_timer_t first_connect;
+    uv_timer_init(server.loop, &first_connect);
+    uv_timer_start(&first_connect, [](uv_timer_t*) {
+      if (isReplicaRole() && L().state == REPL_STATE_CONNECT) connectWithMaster();
+    }, 0, 0);
+  }
 }
 
 void replicationInfo(std::string& s) {
@@ -1474,12 +1875,12 @@ void replicationInfo(std::string& s) {
   for (size_t i = 0; i < st.replicas.size(); i++) {
     const auto& rep = st.replicas[i];
     s += "slave" + std::to_string(i) + ":ip=" + rep.ip + ",port=" + std::to_string(rep.listening_port) +
-         ",state=online,offset=" + std::to_string(rep.ack_offset) +
+         ",state=" + (rep.waiting ? "wait_bgsave" : "online") + ",offset=" + std::to_string(rep.ack_offset) +
          ",lag=" + std::to_string(now - rep.ack_time) + "\r\n";
   }
   if (cfg().min_replicas_to_write && cfg().min_replicas_max_lag)
     s += "min_slaves_good_slaves:" + std::to_string(goodReplicas()) + "\r\n";
-  s += "master_failover_state:no-failover\r\n";
+  s += std::string("master_failover_state:") + failoverStateName() + "\r\n";
   s += "master_replid:" + st.id + "\r\n";
   s += "master_replid2:" + st.id2 + "\r\n";
   s += "master_repl_offset:" + std::to_string(st.master_offset) + "\r\n";
@@ -1507,8 +1908,11 @@ void replicationRole(Client& c) {
   c.r().arrayLen(3);
   c.r().bulk("master");
   c.r().integer(st.master_offset);
-  c.r().arrayLen(st.replicas.size());
+  size_t online = 0;
+  for (const auto& rep : st.replicas) online += rep.waiting ? 0 : 1;
+  c.r().arrayLen(online);
   for (const auto& rep : st.replicas) {
+    if (rep.waiting) continue;  // only replicas that receive the stream, as Redis
     c.r().arrayLen(3);
     c.r().bulk(rep.ip);
     c.r().bulk(std::to_string(rep.listening_port));

@@ -24,6 +24,11 @@ void replicationInit();
 
 // INFO's "# Replication" section (master view).
 void replicationInfo(std::string& s);
+// INFO stats' sync_full / sync_partial_ok / sync_partial_err lines, and
+// slave_expires_tracked_keys (keys a writable replica expires itself).
+void replicationInfoSyncStats(std::string& s);
+size_t replicationReplicaKeysWithExpire();
+void replicationResetStats();  // CONFIG RESETSTAT
 // ROLE's reply for a master.
 void replicationRole(Client& c);
 
@@ -45,18 +50,25 @@ bool replicationLinkUp();
 // The running command comes from our master (directly, or a script it sent).
 bool replicationCommandFromMaster();                // the link with the master is CONNECTED
 bool replicationFailoverInProgress();
-// The master client applied `applied` (one command's bytes): our offset advances and the
-// bytes go on, unchanged, to our backlog and our own replicas.
-void replicationFeedFromMaster(Client& c, std::string_view applied);
+// min-replicas-to-write is met (or not set, or we are a replica): writes are allowed.
+bool replicationEnoughGoodReplicas();
+// The master client's parser consumed `bytes`; then the command they form was applied:
+// our offset advances and the bytes go on, unchanged, to our backlog and our replicas.
+void replicationMasterBytesParsed(Client& c, std::string_view bytes);
+void replicationMasterCommandDone(Client& c);
 void replicationOnMasterRead(Client& c, size_t bytes);  // slave_read_repl_offset
 void replicationOnClientFreed(Client& c);  // the master link lost, a WAIT client gone
 void replicationAckReceived();             // a REPLCONF ACK may release WAIT clients
 void replicationBeforeSleep();             // GETACK for new WAIT clients
 // The replication position to write in a snapshot's aux fields; false when none.
 bool replicationSaveInfo(RdbReplInfo* info);
+// A key given an expiry by a client of a writable replica: the replica expires it itself.
+void replicationRememberKeyWithExpire(int dbid, std::string_view key);
 // The dispatcher's replication refusals, in Redis's order: NOREPLICAS (min-replicas-to-write),
 // READONLY (read-only replica), MASTERDOWN (stale data refused). Empty: the command may run.
 std::string_view replicationRejectCommand(const Client& c);
+
+inline constexpr const char* kNoReplicasError = "NOREPLICAS Not enough good replicas to write.";
 
 CommandRows replicationCommands();
 

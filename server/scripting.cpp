@@ -29,6 +29,7 @@
 #include "server/db.h"
 #include "server/evict.h"
 #include "server/networking.h"
+#include "server/replication.h"
 #include "server/script_nonatomic.h"
 #include "server/scripting_hooks.h"
 
@@ -59,11 +60,28 @@ bool scriptPrepare(Client& caller, uint64_t flags, bool ro_command) {
     caller.r().error("ERR Can not run script on cluster, 'no-cluster' flag is set.");
     return false;
   }
-  // allow-stale / replica checks arrive with replication.
-  // A script that may write is refused while RDB saving fails (the dispatcher's MISCONF,
-  // as Redis counts such a script as a write command).
-  if (!(flags & SCRIPT_FLAG_NO_WRITES) && writeCommandsDeniedByDiskError() && !caller.is_master) {
-    caller.r().error(kMisconfError);
+  // A script that may write is refused on a read-only
+  // replica, while RDB saving fails (the dispatcher's MISCONF, as Redis counts such a script
+  // as a write command), and without enough good replicas.
+  if (!(flags & SCRIPT_FLAG_NO_WRITES) && !caller.is_master) {
+    if (replicationIAmReplica() && cfg().replica_read_only) {
+      caller.r().error("READONLY Can not run script with write flag on readonly replica");
+      return false;
+    }
+    if (writeCommandsDeniedByDiskError()) {
+      caller.r().error(kMisconfError);
+      return false;
+    }
+    if (!replicationEnoughGoodReplicas()) {
+      caller.r().error(kNoReplicasError);
+      return false;
+    }
+  }
+  if (!(flags & SCRIPT_FLAG_ALLOW_STALE) && replicationIAmReplica() && !replicationLinkUp() &&
+      !cfg().replica_serve_stale_data) {
+    caller.r().error(
+        "MASTERDOWN Link with MASTER is down, replica-serve-stale-data is set to 'no' and "
+        "'allow-stale' flag is not set on the script.");
     return false;
   }
   if (ro_command && !(flags & SCRIPT_FLAG_NO_WRITES)) {
@@ -238,11 +256,18 @@ bool scriptCall(std::vector<std::string>& argv, ReplyCapture& out) {
     return refuse(out, "ERR Wrong number of args calling Redis command from script");
   if (cmd->has(CMD_NOSCRIPT) && !g_script_disable_deny_script)
     return refuse(out, "ERR This Redis command is not allowed from script");
+  if (replicationIAmReplica() && !replicationLinkUp() && !cfg().replica_serve_stale_data &&
+      !cmd->has(CMD_STALE) && !run->caller->is_master)
+    return refuse(out, "ERR Can not execute the command on a stale replica");
   if (std::string denied = aclCheckScriptCall(*run->caller, cmd, argv); !denied.empty())
     return refuse(out, denied);
   if (cmd->has(CMD_WRITE)) {
     if (run->read_only) return refuse(out, "ERR Write commands are not allowed from read-only scripts.");
-    if (writeCommandsDeniedByDiskError() && !run->caller->is_master) return refuse(out, kMisconfError);
+    if (!run->caller->is_master) {
+      if (replicationIAmReplica() && cfg().replica_read_only) return refuse(out, err::kReadonlyReplica);
+      if (writeCommandsDeniedByDiskError()) return refuse(out, kMisconfError);
+      if (!replicationEnoughGoodReplicas()) return refuse(out, kNoReplicasError);
+    }
   }
   // Redis's scriptVerifyOOM: over maxmemory when the script started, its first DENYOOM
   // call is refused; once it wrote it cannot stop half-way, so later ones run.
