@@ -22,7 +22,7 @@
 #                            (use with the real redis-server)
 #   --debian-patched         use the suite with Debian's patches applied (adds CVE
 #                            regression tests; reference-tests-debian.tsv). Default: the
-#                            upstream 7.0.15 suite as released, i.e. the reference's 2,124
+#                            upstream 7.0.15 suite as released, i.e. the reference's 2,489
 #   --timeout SEC            suite no-progress timeout (default 600 full / 120 ci)
 #   --unit-timeout SEC       wall clock per unit, then killed (default 1800 full / 180 ci)
 #   --budget SEC             start no unit after SEC seconds; the units left count as not
@@ -135,7 +135,7 @@ fi
 
 # ---------------------------------------------------------------- the suite (cached)
 # cache/dl holds the downloaded source package; cache/redis-7.0.15 is its upstream tree
-# without Debian's patches (the suite as released: the reference's 2,124), and
+# without Debian's patches (the suite as released: the reference's 2,489), and
 # cache/redis-7.0.15-debian the tree with Debian's patches (adds CVE regression tests).
 download_source() {
   # A deb-src entry for bookworm is needed; add one mirroring the binary sources.
