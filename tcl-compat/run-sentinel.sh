@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Runs the upstream Redis 7.0.15 Sentinel suite (tests/sentinel, ./runtest-sentinel) with
-# osprey-sentinel as src/redis-sentinel. The data nodes are the real redis-server by default
-# (until Osprey's replica side lands); --server picks another binary (e.g. bin/osprey-server).
+# osprey-sentinel as src/redis-sentinel. The data nodes are bin/osprey-server by default;
+# --server picks another binary (e.g. /usr/bin/redis-server for Osprey sentinels watching
+# real servers), --sentinel another sentinel (/usr/bin/redis-sentinel: real sentinels
+# failing Osprey servers over).
 #
-#   tcl-compat/run-sentinel.sh                       every unit, osprey-sentinel + redis-server
+#   tcl-compat/run-sentinel.sh                       every unit, osprey-sentinel + osprey-server
 #   tcl-compat/run-sentinel.sh --units 00-base,05-manual
-#   tcl-compat/run-sentinel.sh --sentinel /usr/bin/redis-sentinel    reference run
+#   tcl-compat/run-sentinel.sh --sentinel /usr/bin/redis-sentinel --server /usr/bin/redis-server   reference
 #
 # Options:
 #   --sentinel PATH   sentinel under test (default bin/osprey-sentinel)
-#   --server PATH     data node binary (default /usr/bin/redis-server)
+#   --server PATH     data node binary (default bin/osprey-server)
 #   --units LIST      comma-separated unit names (file names without .tcl); default all 13
 #   --unit-timeout S  wall clock per unit, then killed (default 600)
 #   --skiplist FILE   expected failures (default tcl-compat/skiplist-sentinel.txt for an
@@ -28,7 +30,7 @@ SUITE="$HERE/cache/redis-7.0.15"
 WORK="$HERE/work-sentinel"
 RESULTS="$HERE/results"
 SENTINEL="bin/osprey-sentinel"
-SERVER="/usr/bin/redis-server"
+SERVER="bin/osprey-server"
 UNITS=""
 UNIT_TIMEOUT=600
 SKIPLIST=""
@@ -44,7 +46,7 @@ while [ $# -gt 0 ]; do
     --skiplist) SKIPLIST="$2"; shift ;;
     --no-skiplist) NO_SKIPLIST=1 ;;
     --) shift; EXTRA=("$@"); break ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-sentinel: unknown option $1" >&2; exit 2 ;;
   esac
   shift
