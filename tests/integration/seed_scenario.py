@@ -82,7 +82,7 @@ def main():
     try:
         for r in range(a.rounds):
             peers = os.path.abspath(a.peers or a.sentinel)
-            times, replica_ok, lost = one_round(os.path.abspath(a.sentinel), peers, a.server, base)
+            times, replica_ok, lost = one_round(os.path.abspath(a.sentinel), peers, os.path.abspath(a.server), base)
             line = "  ".join("%s %.2fs" % (ev, times[ev]) for ev in
                              ("+sdown", "+odown", "+try-failover", "+elected-leader", "+promoted-slave",
                               "+switch-master") if ev in times)
