@@ -127,7 +127,8 @@ busy: $(BINDIR)/osprey-server
 
 # Whole-server scenarios checked against the real redis-server: persistence, the RDB format
 # both ways, replication to a real replica and from a real master (test_replica: ~40 s),
-# maxmemory and STICK, non-atomic scripts, COMMAND INFO / DOCS, ACL files, Sentinel.
+# maxmemory and STICK, non-atomic scripts, COMMAND INFO / DOCS, ACL files, Sentinel (watching
+# real redis-servers, then Osprey servers).
 system: $(BINDIR)/osprey-server $(BINDIR)/osprey-sentinel
 	python3 tests/integration/test_persistence.py $(BINDIR)/osprey-server
 	python3 tests/integration/test_rdb.py $(BINDIR)/osprey-server
@@ -138,6 +139,7 @@ system: $(BINDIR)/osprey-server $(BINDIR)/osprey-sentinel
 	python3 tests/integration/test_command_docs.py $(BINDIR)/osprey-server
 	/usr/bin/python3 tests/integration/test_acl_file.py $(BINDIR)/osprey-server
 	python3 tests/integration/test_sentinel.py $(BINDIR)/osprey-sentinel
+	python3 tests/integration/test_sentinel.py $(BINDIR)/osprey-sentinel /usr/bin/redis-sentinel $(BINDIR)/osprey-server
 
 compat-smoke: $(BINDIR)/osprey-server
 	tcl-compat/run.sh --ci --server $(BINDIR)/osprey-server --jobs 2 --timeout 60 --unit-timeout 300 --budget 1500
