@@ -20,9 +20,6 @@ acl::Acl& acls();
 void fillAclCatalog(acl::AclCatalog& cat);
 // Before sentinel.conf is read: registers the `user` directive.
 void aclRegisterConfig();
-// After it is read: requirepass, then the `user` lines and the aclfile. False with the
-// text to log before exiting.
-bool aclLoadAtStartup(std::string* err);
 // The `user` lines a config rewrite writes (none when an aclfile is set).
 std::vector<std::string> aclConfigLines();
 

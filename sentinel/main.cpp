@@ -16,6 +16,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "common/acl_config.h"
 #include "sentinel/acl.h"
 #include "sentinel/sentinel.h"
 
@@ -77,7 +78,7 @@ int main(int argc, char** argv) {
     fputs(fatal.c_str(), stderr);
     return 1;
   }
-  if (!aclLoadAtStartup(&fatal)) {
+  if (!aclLoadAtStartup(acls(), &fatal)) {
     serverLog(LogLevel::Warning, "{}", fatal);
     return 1;
   }

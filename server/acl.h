@@ -20,9 +20,6 @@ struct Command;
 acl::Acl& acls();
 // Before the config file is read: builds the catalogue and registers the `user` directive.
 void aclInit();
-// After the config is read: requirepass, then the `user` lines or the aclfile. False with
-// the text to log (the server then exits, as Redis does).
-bool aclLoadAtStartup(std::string* err);
 
 acl::User* aclDefaultUser();
 // Whether c must authenticate before running anything but no_auth commands (Redis's

@@ -13,6 +13,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "common/acl_config.h"
 #include "server/acl.h"
 #include "server/blocking.h"
 #include "server/db.h"
@@ -307,7 +308,7 @@ int serverMain(const std::string& config_path, const std::vector<std::string>& o
 
   {
     std::string acl_err;
-    if (!aclLoadAtStartup(&acl_err)) {
+    if (!aclLoadAtStartup(acls(), &acl_err)) {
       serverLog(LogLevel::Warning, "{}", acl_err);
       exit(1);
     }
