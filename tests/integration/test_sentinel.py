@@ -554,8 +554,9 @@ def main():
         print(__doc__)
         sys.exit(2)
     osprey = os.path.abspath(sys.argv[1])
-    reference = sys.argv[2] if len(sys.argv) > 2 else "/usr/bin/redis-sentinel"
-    server = sys.argv[3] if len(sys.argv) > 3 else "/usr/bin/redis-server"
+    # Absolute: every process starts in its own temp dir.
+    reference = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else "/usr/bin/redis-sentinel"
+    server = os.path.abspath(sys.argv[3]) if len(sys.argv) > 3 else "/usr/bin/redis-server"
     PORTS = free_ports()
     base = tempfile.mkdtemp(prefix="osprey-sentinel-")
     try:
