@@ -247,4 +247,7 @@ class Acl {
   std::deque<LogEntry> log_;
 };
 
+// The lines of ACL HELP between its heading and the closing HELP entry (server and sentinel).
+const std::vector<std::string>& helpLines();
+
 }  // namespace osprey::acl

@@ -402,38 +402,11 @@ void aclDryrun(Client* c) {
 }
 
 void aclHelp(Client* c) {
-  static const char* const kLines[] = {
-      "CAT [<category>]",
-      "    List all commands that belong to <category>, or all command categories",
-      "    when no category is specified.",
-      "DELUSER <username> [<username> ...]",
-      "    Delete a list of users.",
-      "DRYRUN <username> <command> [<arg> ...]",
-      "    Returns whether the user can execute the given command without executing the command.",
-      "GETUSER <username>",
-      "    Get the user's details.",
-      "GENPASS [<bits>]",
-      "    Generate a secure 256-bit user password. The optional `bits` argument can",
-      "    be used to specify a different size.",
-      "LIST",
-      "    Show users details in config file format.",
-      "LOAD",
-      "    Reload users from the ACL file.",
-      "LOG [<count> | RESET]",
-      "    Show the ACL log entries.",
-      "SAVE",
-      "    Save the current config to the ACL file.",
-      "SETUSER <username> <attribute> [<attribute> ...]",
-      "    Create or modify a user with the specified attributes.",
-      "USERS",
-      "    List all the registered usernames.",
-      "WHOAMI",
-      "    Return the current connection username.",
-  };
+  const std::vector<std::string>& kLines = acl::helpLines();
   ReplyBuilder& r = c->r();
-  r.arrayLen(std::size(kLines) + 3);
+  r.arrayLen(kLines.size() + 3);
   r.status("ACL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
-  for (const char* l : kLines) r.status(l);
+  for (const std::string& l : kLines) r.status(l);
   r.status("HELP");
   r.status("    Prints this help.");
 }
